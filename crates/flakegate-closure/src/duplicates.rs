@@ -1,0 +1,50 @@
+//! Packages present more than once: several versions of one name, or one
+//! version built by several derivations (the same package with other inputs).
+
+use std::collections::BTreeMap;
+
+use flakegate_store::name::{PackageName, store_path_name};
+
+use crate::graph::Graph;
+use crate::report::{Duplicate, DuplicateInstance};
+
+pub fn find(graph: &Graph<'_>) -> Vec<Duplicate> {
+    // name → (version, deriver) → paths. Outputs of one derivation share a
+    // deriver and so form one instance; without derivers, one version is one.
+    type Key = (Option<String>, Option<String>);
+    let mut groups: BTreeMap<String, BTreeMap<Key, Vec<usize>>> = BTreeMap::new();
+    for (i, info) in graph.infos.iter().enumerate() {
+        let name = PackageName::parse(store_path_name(&info.path));
+        groups
+            .entry(name.name)
+            .or_default()
+            .entry((name.version, info.deriver.clone()))
+            .or_default()
+            .push(i);
+    }
+    let mut out: Vec<Duplicate> = groups
+        .into_iter()
+        .filter(|(_, instances)| instances.len() > 1)
+        .map(|(name, instances)| {
+            let instances: Vec<DuplicateInstance> = instances
+                .into_iter()
+                .map(|((version, deriver), nodes)| DuplicateInstance {
+                    version,
+                    deriver,
+                    size: nodes.iter().map(|&n| graph.infos[n].nar_size).sum(),
+                    paths: nodes.iter().map(|&n| graph.infos[n].path.clone()).collect(),
+                })
+                .collect();
+            let total_size = instances.iter().map(|i| i.size).sum();
+            let largest = instances.iter().map(|i| i.size).max().unwrap_or(0);
+            Duplicate {
+                name,
+                instances,
+                total_size,
+                extra_size: total_size - largest,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.extra_size.cmp(&a.extra_size).then_with(|| a.name.cmp(&b.name)));
+    out
+}

@@ -1,0 +1,86 @@
+//! The derivation graph: `.drv` files read from disk (the stable on-disk
+//! format, identical across Nix versions) with the `nix-derivation` crate.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use nix_derivation::Derivation;
+
+use crate::{StoreDir, StoreError, name::store_path_name};
+
+/// Reads and parses one `.drv` file.
+pub fn read(drv_path: &str, store_dir: &StoreDir) -> Result<Derivation, StoreError> {
+    let bytes = std::fs::read(drv_path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => StoreError::Missing {
+            input: drv_path.to_owned(),
+        },
+        _ => StoreError::io(drv_path, e),
+    })?;
+    let name = store_path_name(drv_path);
+    let name = name.strip_suffix(".drv").ok_or_else(|| StoreError::BadDerivation {
+        input: drv_path.to_owned(),
+        reason: "the file name does not end in .drv".into(),
+    })?;
+    let dir = nix_derivation::StoreDir::new(store_dir.as_str()).map_err(|e| {
+        StoreError::BadDerivation {
+            input: drv_path.to_owned(),
+            reason: e.to_string(),
+        }
+    })?;
+    Derivation::from_aterm_bytes_in(&bytes, name, dir).map_err(|e| StoreError::BadDerivation {
+        input: drv_path.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+/// The output paths a derivation declares (`None` for floating
+/// content-addressed outputs, which are known only after the build).
+pub fn output_paths(
+    drv: &Derivation,
+    drv_path: &str,
+    store_dir: &StoreDir,
+) -> Result<BTreeMap<String, Option<String>>, StoreError> {
+    let resolved = drv.resolved_outputs().map_err(|e| StoreError::BadDerivation {
+        input: drv_path.to_owned(),
+        reason: e.to_string(),
+    })?;
+    let dir = nix_derivation::StoreDir::new(store_dir.as_str()).map_err(|e| {
+        StoreError::BadDerivation {
+            input: drv_path.to_owned(),
+            reason: e.to_string(),
+        }
+    })?;
+    Ok(resolved
+        .into_iter()
+        .map(|(name, out)| (name, out.path.map(|p| dir.render_path(&p))))
+        .collect())
+}
+
+/// Every derivation reachable from `roots` through input derivations, keyed by
+/// `.drv` path. Each file is read once.
+pub fn closure(
+    roots: &[String],
+    store_dir: &StoreDir,
+) -> Result<BTreeMap<String, Derivation>, StoreError> {
+    let dir = nix_derivation::StoreDir::new(store_dir.as_str()).map_err(|e| {
+        StoreError::BadDerivation {
+            input: store_dir.as_str().to_owned(),
+            reason: e.to_string(),
+        }
+    })?;
+    let mut seen: BTreeMap<String, Derivation> = BTreeMap::new();
+    let mut queue: VecDeque<String> = roots.iter().cloned().collect();
+    while let Some(path) = queue.pop_front() {
+        if seen.contains_key(&path) {
+            continue;
+        }
+        let drv = read(&path, store_dir)?;
+        for input in drv.input_derivations().keys() {
+            let p = dir.render_path(input);
+            if !seen.contains_key(&p) {
+                queue.push_back(p);
+            }
+        }
+        seen.insert(path, drv);
+    }
+    Ok(seen)
+}

@@ -1,0 +1,57 @@
+//! The one error type of the store crate. Every variant names the input it is
+//! about, so the CLI can print it as a single line.
+
+use std::path::PathBuf;
+
+/// Why a store query or an installable failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{input}: no such file or directory")]
+    Missing { input: String },
+
+    #[error("{input}: symlink target {target} does not exist (broken symlink)")]
+    BrokenSymlink { input: String, target: PathBuf },
+
+    #[error("{input}: not in the Nix store ({store_dir})")]
+    OutsideStore { input: String, store_dir: String },
+
+    #[error("{input}: not a valid store path: {reason}")]
+    InvalidStorePath { input: String, reason: String },
+
+    #[error("{path}: not valid in the Nix store (not built or garbage-collected)")]
+    NotValid { path: String },
+
+    #[error("{input}: not realised ({path} is not in the store); pass --build to build it, or run `nix-store --realise {drv}`")]
+    NotRealised { input: String, path: String, drv: String },
+
+    #[error("{input}: cannot read derivation: {reason}")]
+    BadDerivation { input: String, reason: String },
+
+    #[error("`{command}` failed: {message}")]
+    Nix { command: String, message: String },
+
+    #[error("`{command}` printed JSON flakegate cannot read: {reason}")]
+    BadNixJson { command: String, reason: String },
+
+    #[error("{file}: {reason}")]
+    BadAttrsJson { file: String, reason: String },
+
+    #[error("store database {file}: {reason}")]
+    Database { file: String, reason: String },
+
+    #[error("{file}: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl StoreError {
+    pub(crate) fn io(file: impl Into<String>, source: std::io::Error) -> Self {
+        Self::Io {
+            file: file.into(),
+            source,
+        }
+    }
+}

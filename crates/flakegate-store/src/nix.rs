@@ -1,0 +1,108 @@
+//! Running Nix's command-line tools. Argument vectors only, through `duct`;
+//! a failure becomes one line that names the command and quotes Nix's error.
+
+use crate::StoreError;
+
+/// Flags that make the `nix` command usable on every version from 2.8 on,
+/// whatever the user's `nix.conf` says.
+pub const NIX_FEATURES: [&str; 2] = ["--extra-experimental-features", "nix-command flakes"];
+
+/// Runs `program args…` and returns its stdout, or an error carrying the
+/// essential part of its stderr.
+pub fn run(program: &str, args: &[String]) -> Result<Vec<u8>, StoreError> {
+    let command = display(program, args);
+    let output = duct::cmd(program, args)
+        .stdout_capture()
+        .stderr_capture()
+        .unchecked()
+        .run()
+        .map_err(|e| StoreError::Nix {
+            command: command.clone(),
+            message: if e.kind() == std::io::ErrorKind::NotFound {
+                format!("{program} not found on PATH; is Nix installed?")
+            } else {
+                e.to_string()
+            },
+        })?;
+    if output.status.success() {
+        return Ok(output.stdout);
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    Err(StoreError::Nix {
+        command,
+        message: essential_error(&stderr).unwrap_or_else(|| output.status.to_string()),
+    })
+}
+
+/// Runs `nix` (the new CLI) with the experimental features it needs.
+pub fn run_nix(args: &[String]) -> Result<Vec<u8>, StoreError> {
+    let mut full: Vec<String> = NIX_FEATURES.iter().map(|s| (*s).to_owned()).collect();
+    full.extend_from_slice(args);
+    run("nix", &full)
+}
+
+/// How a command is shown in messages: the program and its arguments, with
+/// long arguments (Nix expressions) shortened.
+fn display(program: &str, args: &[String]) -> String {
+    let mut parts = vec![program.to_owned()];
+    parts.extend(
+        args.iter()
+            .filter(|a| !NIX_FEATURES.contains(&a.as_str()))
+            .map(|a| {
+                if a.len() > 60 {
+                    format!("{}…", &a[..a.char_indices().nth(57).map_or(a.len(), |(i, _)| i)])
+                } else {
+                    a.clone()
+                }
+            }),
+    );
+    parts.join(" ")
+}
+
+/// The first `error:` line of Nix's stderr and what follows it, on one line.
+/// Nix prints warnings (substituters, dirty trees) before the error itself.
+#[must_use]
+pub fn essential_error(stderr: &str) -> Option<String> {
+    let lines: Vec<&str> = stderr.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let start = lines.iter().position(|l| l.starts_with("error:"));
+    let text = match start {
+        Some(i) => lines[i..].join(" "),
+        None => (*lines.last()?).to_owned(),
+    };
+    let text = text.trim_start_matches("error:").trim().to_owned();
+    Some(if text.chars().count() > 400 {
+        format!("{}…", text.chars().take(400).collect::<String>())
+    } else {
+        text
+    })
+}
+
+/// `nix --version`, e.g. `nix (Nix) 2.8.0` → `2.8.0`.
+pub fn nix_version() -> Result<String, StoreError> {
+    let out = run("nix", &["--version".to_owned()])?;
+    let text = String::from_utf8_lossy(&out);
+    Ok(text.split_whitespace().last().unwrap_or_default().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_error_not_the_warnings() {
+        let stderr = "warning: unable to download 'https://cache.nixos.org'\n\
+                      error: path '/nix/store/x' is not valid\n";
+        assert_eq!(
+            essential_error(stderr).as_deref(),
+            Some("path '/nix/store/x' is not valid")
+        );
+        assert_eq!(essential_error("just noise\n").as_deref(), Some("just noise"));
+        assert_eq!(essential_error("\n"), None);
+    }
+
+    #[test]
+    fn a_missing_program_is_named() {
+        let err = run("flakegate-no-such-program", &[]).expect_err("missing");
+        assert!(err.to_string().contains("not found on PATH"), "{err}");
+    }
+}

@@ -1,0 +1,121 @@
+//! Where the store lives. Nix reads `NIX_STORE_DIR` and `NIX_STATE_DIR`; so do we,
+//! so that a private store (tests, a check inside a build) works unchanged.
+
+use std::path::PathBuf;
+
+use crate::StoreError;
+
+/// The logical store directory, e.g. `/nix/store`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreDir {
+    dir: String,
+}
+
+impl StoreDir {
+    /// The store directory Nix would use: `$NIX_STORE_DIR`, else `/nix/store`.
+    #[must_use]
+    pub fn from_env() -> Self {
+        let dir = std::env::var("NIX_STORE_DIR")
+            .ok()
+            .filter(|d| !d.is_empty())
+            .map_or_else(|| "/nix/store".to_owned(), |d| d.trim_end_matches('/').to_owned());
+        Self { dir }
+    }
+
+    /// A store directory given explicitly (from `.attrs.json` or path-info JSON).
+    #[must_use]
+    pub fn new(dir: &str) -> Self {
+        Self {
+            dir: dir.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.dir
+    }
+
+    /// The Nix state directory: `$NIX_STATE_DIR`, else `/nix/var/nix`.
+    #[must_use]
+    pub fn state_dir() -> PathBuf {
+        std::env::var_os("NIX_STATE_DIR")
+            .filter(|d| !d.is_empty())
+            .map_or_else(|| PathBuf::from("/nix/var/nix"), PathBuf::from)
+    }
+
+    /// Validates `path` as a top-level store path of this store (no sub-path) and
+    /// returns it unchanged.
+    pub fn check_path(&self, path: &str) -> Result<(), StoreError> {
+        let basename = self.basename_of(path).ok_or_else(|| StoreError::OutsideStore {
+            input: path.to_owned(),
+            store_dir: self.dir.clone(),
+        })?;
+        nix_derivation::StorePath::from_basename(basename.as_bytes()).map_err(|e| {
+            StoreError::InvalidStorePath {
+                input: path.to_owned(),
+                reason: e.to_string(),
+            }
+        })?;
+        Ok(())
+    }
+
+    /// `"<hash>-<name>"` of a top-level store path, or `None` when `path` is not
+    /// directly inside this store directory.
+    #[must_use]
+    pub fn basename_of<'a>(&self, path: &'a str) -> Option<&'a str> {
+        let rest = path.strip_prefix(&self.dir)?.strip_prefix('/')?;
+        (!rest.is_empty() && !rest.contains('/')).then_some(rest)
+    }
+
+    /// The top-level store path containing `path` (which may point inside a
+    /// store path, like `/nix/store/…-hello/bin/hello`).
+    #[must_use]
+    pub fn top_level_of(&self, path: &str) -> Option<String> {
+        let rest = path.strip_prefix(&self.dir)?.strip_prefix('/')?;
+        let base = rest.split('/').next().filter(|b| !b.is_empty())?;
+        Some(format!("{}/{}", self.dir, base))
+    }
+
+    /// Absolute path of a basename in this store.
+    #[must_use]
+    pub fn join(&self, basename: &str) -> String {
+        format!("{}/{}", self.dir, basename)
+    }
+}
+
+impl Default for StoreDir {
+    fn default() -> Self {
+        Self::from_env()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: &str = "/nix/store/7dn12nd615rq3qsgpsh17jj6mylz7fqp-hello-2.12.1";
+
+    #[test]
+    fn accepts_top_level_paths_only() {
+        let s = StoreDir::new("/nix/store");
+        assert!(s.check_path(P).is_ok());
+        assert!(matches!(
+            s.check_path("/etc/passwd"),
+            Err(StoreError::OutsideStore { .. })
+        ));
+        assert!(matches!(
+            s.check_path("/nix/store/nothash-hello"),
+            Err(StoreError::InvalidStorePath { .. })
+        ));
+        assert_eq!(s.basename_of(&format!("{P}/bin")), None);
+        assert_eq!(s.top_level_of(&format!("{P}/bin/hello")).as_deref(), Some(P));
+    }
+
+    #[test]
+    fn custom_store_dir() {
+        let s = StoreDir::new("/custom/store/");
+        assert_eq!(s.as_str(), "/custom/store");
+        assert!(s.check_path("/custom/store/7dn12nd615rq3qsgpsh17jj6mylz7fqp-x").is_ok());
+        assert!(s.check_path(P).is_err());
+    }
+}
