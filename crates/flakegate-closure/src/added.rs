@@ -42,7 +42,15 @@ pub fn added_sizes(graph: &Graph<'_>) -> Vec<u64> {
             }
         }
     }
-    let mut added: Vec<u64> = (0..=n).map(|i| if i < n { graph.self_size(crate::graph::to_u32(i)) } else { 0 }).collect();
+    let mut added: Vec<u64> = (0..=n)
+        .map(|i| {
+            if i < n {
+                graph.self_size(crate::graph::to_u32(i))
+            } else {
+                0
+            }
+        })
+        .collect();
     for &v in order.iter().rev() {
         if v == n {
             continue;
@@ -92,13 +100,20 @@ mod tests {
             }
             stack.extend(g.refs[v as usize].iter().copied().filter(|&w| w != skip));
         }
-        (0..g.len()).filter(|&i| !seen[i]).map(|i| g.self_size(crate::graph::to_u32(i))).sum()
+        (0..g.len())
+            .filter(|&i| !seen[i])
+            .map(|i| g.self_size(crate::graph::to_u32(i)))
+            .sum()
     }
 
     #[test]
     fn diamond_and_shared_roots() {
         // 0 → 1, 0 → 2, 1 → 3, 2 → 3, 3 → 4; root 5 → 4.
-        let c = closure(&[1, 10, 100, 1000, 10000, 5], &[(0, 1), (0, 2), (1, 3), (2, 3), (3, 4), (5, 4)], &[0, 5]);
+        let c = closure(
+            &[1, 10, 100, 1000, 10000, 5],
+            &[(0, 1), (0, 2), (1, 3), (2, 3), (3, 4), (5, 4)],
+            &[0, 5],
+        );
         let g = Graph::new(&c);
         let added = added_sizes(&g);
         let at = |i: usize| added[g.lookup(&p(i)).expect("n") as usize];
@@ -114,7 +129,9 @@ mod tests {
         // A fixed linear congruential generator: reproducible without a crate.
         let mut state: u64 = 0x2545_F491_4F6C_DD1D;
         let mut next = |m: u64| {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
             (state >> 33) % m
         };
         for _ in 0..200 {
@@ -137,9 +154,18 @@ mod tests {
             let g = Graph::new(&c);
             let added = added_sizes(&g);
             for info in &c.paths {
-                let i: usize = info.path.rsplit("-p").next().and_then(|s| s.parse().ok()).expect("index");
+                let i: usize = info
+                    .path
+                    .rsplit("-p")
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .expect("index");
                 let node = g.lookup(&info.path).expect("node") as usize;
-                assert_eq!(added[node], brute_force(&c, i), "node {i} in {edges:?} roots {roots:?}");
+                assert_eq!(
+                    added[node],
+                    brute_force(&c, i),
+                    "node {i} in {edges:?} roots {roots:?}"
+                );
             }
         }
     }

@@ -48,10 +48,18 @@ pub fn analyse(closure: &Closure, opts: &AnalyseOptions) -> ClosureReport {
         }
     };
     let mut paths: Vec<PathEntry> = (0..graph.len()).map(entry).collect();
-    paths.sort_by(|a, b| b.added_size.cmp(&a.added_size).then_with(|| a.path.cmp(&b.path)));
+    paths.sort_by(|a, b| {
+        b.added_size
+            .cmp(&a.added_size)
+            .then_with(|| a.path.cmp(&b.path))
+    });
     let top_by_added = paths.iter().take(opts.top).cloned().collect();
     let mut by_self = paths.clone();
-    by_self.sort_by(|a, b| b.self_size.cmp(&a.self_size).then_with(|| a.path.cmp(&b.path)));
+    by_self.sort_by(|a, b| {
+        b.self_size
+            .cmp(&a.self_size)
+            .then_with(|| a.path.cmp(&b.path))
+    });
     by_self.truncate(opts.top);
 
     let mut marks = vec![0u32; graph.len()];
@@ -75,7 +83,11 @@ pub fn analyse(closure: &Closure, opts: &AnalyseOptions) -> ClosureReport {
                 }
             })
             .collect();
-        deps.sort_by(|a, b| b.added_size.cmp(&a.added_size).then_with(|| a.path.cmp(&b.path)));
+        deps.sort_by(|a, b| {
+            b.added_size
+                .cmp(&a.added_size)
+                .then_with(|| a.path.cmp(&b.path))
+        });
         for dep in deps.iter_mut().take(MAX_DEPENDENCY_CLOSURES) {
             stamp += 1;
             if let Some(d) = graph.lookup(&dep.path) {

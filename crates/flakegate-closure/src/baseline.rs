@@ -69,13 +69,19 @@ impl Baseline {
     pub fn from_report(report: &ClosureReport) -> Self {
         let mut paths: BTreeMap<String, u64> = BTreeMap::new();
         for p in &report.paths {
-            *paths.entry(store_path_name(&p.path).to_owned()).or_default() += p.self_size;
+            *paths
+                .entry(store_path_name(&p.path).to_owned())
+                .or_default() += p.self_size;
         }
         Self {
             schema: BASELINE_SCHEMA.to_owned(),
             total_size: report.total_size,
             path_count: report.path_count,
-            roots: report.roots.iter().map(|r| store_path_name(&r.path).to_owned()).collect(),
+            roots: report
+                .roots
+                .iter()
+                .map(|r| store_path_name(&r.path).to_owned())
+                .collect(),
             paths,
         }
     }
@@ -86,7 +92,11 @@ impl Baseline {
             serde_json::from_slice(bytes).map_err(|e| BaselineError::Invalid(e.to_string()))?;
         match value.get("schema").and_then(serde_json::Value::as_str) {
             Some(BASELINE_SCHEMA) => {}
-            Some(other) => return Err(BaselineError::Schema { found: other.to_owned() }),
+            Some(other) => {
+                return Err(BaselineError::Schema {
+                    found: other.to_owned(),
+                });
+            }
             None => return Err(BaselineError::Invalid("no \"schema\" field".into())),
         }
         serde_json::from_value(value).map_err(|e| BaselineError::Invalid(e.to_string()))
@@ -151,10 +161,10 @@ fn group(paths: &BTreeMap<String, u64>) -> BTreeMap<String, (Vec<String>, u64)> 
             None => n.name.clone(),
         };
         let slot = out.entry(key).or_default();
-        if let Some(v) = n.version {
-            if !slot.0.contains(&v) {
-                slot.0.push(v);
-            }
+        if let Some(v) = n.version
+            && !slot.0.contains(&v)
+        {
+            slot.0.push(v);
         }
         slot.1 += size;
     }

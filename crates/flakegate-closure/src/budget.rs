@@ -51,14 +51,32 @@ impl Budget {
         let mut gates = Vec::new();
         let total = report.total_size;
         if let Some(limit) = self.max_size {
-            gates.push(outcome("maxSize", total > limit, GateStatus::Fail, as_f(total), as_f(limit)));
+            gates.push(outcome(
+                "maxSize",
+                total > limit,
+                GateStatus::Fail,
+                as_f(total),
+                as_f(limit),
+            ));
         }
         if let Some(limit) = self.warn_size {
-            gates.push(outcome("warnSize", total > limit, GateStatus::Warn, as_f(total), as_f(limit)));
+            gates.push(outcome(
+                "warnSize",
+                total > limit,
+                GateStatus::Warn,
+                as_f(total),
+                as_f(limit),
+            ));
         }
         if let Some(limit) = self.max_paths {
             let count = report.path_count as u64;
-            gates.push(outcome("maxPaths", count > limit, GateStatus::Fail, as_f(count), as_f(limit)));
+            gates.push(outcome(
+                "maxPaths",
+                count > limit,
+                GateStatus::Fail,
+                as_f(count),
+                as_f(limit),
+            ));
         }
         if let Some(baseline) = &self.baseline {
             let comparison = baseline.compare(report);
@@ -73,12 +91,22 @@ impl Budget {
             }
             report.baseline = Some(comparison);
         }
-        report.status = gates.iter().map(|g| g.status).max().unwrap_or(GateStatus::Pass);
+        report.status = gates
+            .iter()
+            .map(|g| g.status)
+            .max()
+            .unwrap_or(GateStatus::Pass);
         report.gates = gates;
     }
 }
 
-fn outcome(gate: &str, exceeded: bool, severity: GateStatus, actual: f64, limit: f64) -> GateOutcome {
+fn outcome(
+    gate: &str,
+    exceeded: bool,
+    severity: GateStatus,
+    actual: f64,
+    limit: f64,
+) -> GateOutcome {
     GateOutcome {
         gate: gate.to_owned(),
         status: if exceeded { severity } else { GateStatus::Pass },

@@ -45,6 +45,10 @@ pub fn find(graph: &Graph<'_>) -> Vec<Duplicate> {
             }
         })
         .collect();
-    out.sort_by(|a, b| b.extra_size.cmp(&a.extra_size).then_with(|| a.name.cmp(&b.name)));
+    out.sort_by(|a, b| {
+        b.extra_size
+            .cmp(&a.extra_size)
+            .then_with(|| a.name.cmp(&b.name))
+    });
     out
 }

@@ -25,11 +25,25 @@ impl<'a> Graph<'a> {
             .collect();
         let refs = infos
             .iter()
-            .map(|p| p.references.iter().filter_map(|r| index.get(r.as_str()).copied()).collect())
+            .map(|p| {
+                p.references
+                    .iter()
+                    .filter_map(|r| index.get(r.as_str()).copied())
+                    .collect()
+            })
             .collect();
-        let mut roots: Vec<u32> = closure.roots.iter().filter_map(|r| index.get(r.as_str()).copied()).collect();
+        let mut roots: Vec<u32> = closure
+            .roots
+            .iter()
+            .filter_map(|r| index.get(r.as_str()).copied())
+            .collect();
         roots.dedup();
-        Self { infos, refs, roots, index }
+        Self {
+            infos,
+            refs,
+            roots,
+            index,
+        }
     }
 
     #[must_use]
@@ -54,7 +68,13 @@ impl<'a> Graph<'a> {
 
     /// Closure size of `start`, reusing `marks` (one slot per node) between
     /// calls: a node is visited when its mark differs from `stamp`.
-    pub fn closure_size_of(&self, start: u32, marks: &mut [u32], stamp: u32, stack: &mut Vec<u32>) -> (u64, usize) {
+    pub fn closure_size_of(
+        &self,
+        start: u32,
+        marks: &mut [u32],
+        stamp: u32,
+        stack: &mut Vec<u32>,
+    ) -> (u64, usize) {
         let (mut size, mut count) = (0u64, 0usize);
         stack.clear();
         stack.push(start);

@@ -26,4 +26,7 @@ pub use baseline::{Baseline, BaselineComparison, BaselineError, GrowthCause};
 pub use budget::{Budget, GateOutcome, GateStatus};
 pub use flakegate_store::Closure;
 pub use graph::Graph;
-pub use report::{ClosureReport, DependencyEntry, Duplicate, DuplicateInstance, PathEntry, RootReport, SCHEMA, WhyChain};
+pub use report::{
+    ClosureReport, DependencyEntry, Duplicate, DuplicateInstance, PathEntry, RootReport, SCHEMA,
+    WhyChain,
+};

@@ -1,0 +1,242 @@
+//! `flakegate closure`: size of a closure, what each path adds, duplicates,
+//! and the budget and baseline gates.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use flakegate_closure::{AnalyseOptions, Baseline, Budget, ClosureReport, GateStatus};
+use flakegate_store::backend::attrs_json;
+use flakegate_store::installable::{self, ResolveOptions};
+use flakegate_store::{BackendChoice, Closure, Store};
+
+use crate::exit::Outcome;
+use crate::output::write_atomic;
+use crate::progress::Progress;
+use crate::render::{self, ColorChoice, Format};
+use crate::units::{parse_percent, parse_size};
+
+pub const EXAMPLES: &str = "\
+Examples:
+  flakegate closure ./result
+  flakegate closure /run/current-system --why openssl
+  flakegate closure .#nixosConfigurations.host.config.system.build.toplevel --build \\
+      --max-size 15GiB --warn-size 12GiB
+  flakegate closure ./result --save-baseline closure-baseline.json
+  flakegate closure ./result --baseline closure-baseline.json --max-growth 5% --markdown
+
+Definitions: self = the path's NAR size; closure = it and everything it refers
+to; added = what leaves the closure if the path is no longer referenced;
+exclusive = added - self.";
+
+#[derive(Debug, Args)]
+pub struct ClosureArgs {
+    /// Store paths, symlinks to them (./result, /run/current-system), .drv
+    /// files (their outputs) or flake references (.#attr).
+    #[arg(value_name = "INSTALLABLE")]
+    pub installables: Vec<String>,
+
+    /// Print the report as JSON (schema "flakegate.closure/1").
+    #[arg(long, conflicts_with = "markdown", help_heading = "Output")]
+    pub json: bool,
+    /// Print the report as Markdown, e.g. for $GITHUB_STEP_SUMMARY.
+    #[arg(long, help_heading = "Output")]
+    pub markdown: bool,
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+    /// How many paths the "largest" lists show.
+    #[arg(long, default_value_t = 10, value_name = "N", help_heading = "Output")]
+    pub top: usize,
+    /// Show a shortest reference chain from a root to a path (store path,
+    /// store path name or package name). Repeatable.
+    #[arg(long, value_name = "PATH", help_heading = "Output")]
+    pub why: Vec<String>,
+    /// When to use colour in the terminal report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
+    pub color: ColorChoice,
+    /// Explain which backend was used and why, on stderr.
+    #[arg(short, long, help_heading = "Output")]
+    pub verbose: bool,
+
+    /// Fail (exit 1) when the total closure size exceeds SIZE (e.g. 15GiB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "Gates")]
+    pub max_size: Option<u64>,
+    /// Warn (exit 0) when the total closure size exceeds SIZE.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "Gates")]
+    pub warn_size: Option<u64>,
+    /// Fail when the closure has more than N paths.
+    #[arg(long, value_name = "N", help_heading = "Gates")]
+    pub max_paths: Option<u64>,
+    /// Compare with a baseline saved by --save-baseline.
+    #[arg(long, value_name = "FILE", help_heading = "Gates")]
+    pub baseline: Option<PathBuf>,
+    /// Fail when the total grew by more than PCT over the baseline (e.g. 5%).
+    #[arg(long, value_name = "PCT", value_parser = parse_percent, requires = "baseline", help_heading = "Gates")]
+    pub max_growth: Option<f64>,
+    /// Save this closure as a baseline to FILE (written atomically).
+    #[arg(long, value_name = "FILE", help_heading = "Gates")]
+    pub save_baseline: Option<PathBuf>,
+
+    /// Build installables that are not realised yet.
+    #[arg(long, help_heading = "Store")]
+    pub build: bool,
+    /// Where path infos come from: the store database, `nix path-info`, or
+    /// the database with a fallback to `nix` (default).
+    #[arg(long, value_enum, default_value_t = BackendArg::Auto, help_heading = "Store")]
+    pub backend: BackendArg,
+    /// Open the store database as immutable (no locks; for readers without
+    /// write access to its directory; may read torn data while Nix writes).
+    #[arg(long, help_heading = "Store")]
+    pub db_immutable: bool,
+    /// Read the closure from a build's .attrs.json (exportReferencesGraph)
+    /// instead of the store.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["installables", "in_build"], help_heading = "Store")]
+    pub attrs_json: Option<PathBuf>,
+    /// Run as a Nix builder (see the flake's lib.closureBudget): read
+    /// $NIX_ATTRS_JSON_FILE or ./.attrs.json, print the report to the build
+    /// log and write report.{txt,json,md} and baseline.json to $out.
+    #[arg(long, conflicts_with = "installables", help_heading = "Store")]
+    pub in_build: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum BackendArg {
+    Auto,
+    Db,
+    Cli,
+}
+
+pub fn run(args: &ClosureArgs) -> anyhow::Result<Outcome> {
+    if args.installables.is_empty() && args.attrs_json.is_none() && !args.in_build {
+        bail!("no installable given (try `flakegate closure ./result`, or --help)");
+    }
+    let budget = budget(args)?;
+    let progress = Progress::new(args.in_build);
+
+    let (closure, out_dir) = if args.in_build {
+        let file = attrs_json::locate();
+        let attrs = attrs_json::read(&file)?;
+        let out = attrs
+            .outputs
+            .get("out")
+            .and_then(serde_json::Value::as_str)
+            .map(PathBuf::from)
+            .with_context(|| {
+                format!("{}: no outputs.out to write the report to", file.display())
+            })?;
+        (attrs.closure, Some(out))
+    } else if let Some(file) = &args.attrs_json {
+        (attrs_json::read(file)?.closure, None)
+    } else {
+        (query_store(args, &progress)?, None)
+    };
+
+    progress.step("analysing");
+    let mut report = flakegate_closure::analyse(
+        &closure,
+        &AnalyseOptions {
+            top: args.top,
+            why: args.why.clone(),
+        },
+    );
+    budget.apply(&mut report);
+    progress.finish();
+
+    if let Some(file) = &args.save_baseline {
+        let json = serde_json::to_vec_pretty(&Baseline::from_report(&report))?;
+        write_atomic(file, &json)?;
+    }
+    if let Some(out) = out_dir {
+        write_build_outputs(&out, &report)?;
+        print!("{}", render::render(&report, Format::Terminal, false));
+    } else {
+        let format = match (args.json, args.markdown) {
+            (true, _) => Format::Json,
+            (_, true) => Format::Markdown,
+            _ => Format::Terminal,
+        };
+        let color = args.output.is_none() && render::use_color(args.color);
+        let text = render::render(&report, format, color);
+        match &args.output {
+            Some(file) => write_atomic(file, text.as_bytes())?,
+            None => {
+                use std::io::Write;
+                std::io::stdout().write_all(text.as_bytes())?;
+            }
+        }
+    }
+    Ok(match report.status {
+        GateStatus::Fail => Outcome::GateFailed,
+        GateStatus::Pass | GateStatus::Warn => Outcome::Success,
+    })
+}
+
+fn budget(args: &ClosureArgs) -> anyhow::Result<Budget> {
+    let baseline = match &args.baseline {
+        Some(file) => {
+            let bytes = std::fs::read(file)
+                .with_context(|| format!("{}: cannot read the baseline", file.display()))?;
+            Some(Baseline::from_json(&bytes).with_context(|| file.display().to_string())?)
+        }
+        None => None,
+    };
+    Ok(Budget {
+        max_size: args.max_size,
+        warn_size: args.warn_size,
+        max_paths: args.max_paths,
+        baseline,
+        max_growth_percent: args.max_growth,
+    })
+}
+
+fn query_store(args: &ClosureArgs, progress: &Progress) -> anyhow::Result<Closure> {
+    let choice = match args.backend {
+        BackendArg::Auto => BackendChoice::Auto,
+        BackendArg::Db => BackendChoice::Db,
+        BackendArg::Cli => BackendChoice::Cli,
+    };
+    let store = Store::open(choice, args.db_immutable)?;
+    if args.verbose {
+        for note in store.notes() {
+            eprintln!("note: {note}");
+        }
+        eprintln!(
+            "note: reading path infos with the {} backend",
+            store.backend_name()
+        );
+    }
+    let mut roots: Vec<String> = Vec::new();
+    for input in &args.installables {
+        progress.step(format!("resolving {input}"));
+        let resolved = installable::resolve(input, &store, ResolveOptions { build: args.build })?;
+        for p in resolved.paths {
+            if !roots.contains(&p) {
+                roots.push(p);
+            }
+        }
+    }
+    progress.step(format!("reading the closure of {} root(s)", roots.len()));
+    Ok(store.closure(&roots)?)
+}
+
+/// Inside a build: every rendering of the report and a baseline for next time.
+fn write_build_outputs(out: &std::path::Path, report: &ClosureReport) -> anyhow::Result<()> {
+    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
+    let files = [
+        (
+            "report.txt",
+            render::render(report, Format::Terminal, false),
+        ),
+        ("report.json", render::render(report, Format::Json, false)),
+        ("report.md", render::render(report, Format::Markdown, false)),
+        (
+            "baseline.json",
+            serde_json::to_string_pretty(&Baseline::from_report(report))? + "\n",
+        ),
+    ];
+    for (name, text) in files {
+        write_atomic(&out.join(name), text.as_bytes())?;
+    }
+    Ok(())
+}

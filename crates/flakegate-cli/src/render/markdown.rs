@@ -1,0 +1,151 @@
+//! GitHub-flavoured Markdown for PR comments and `$GITHUB_STEP_SUMMARY`.
+
+use std::fmt::Write;
+
+use flakegate_closure::{ClosureReport, GateStatus};
+
+use super::{gate_label, gate_values, short, versions};
+use crate::units::{signed_size, size};
+
+fn status_icon(s: GateStatus) -> &'static str {
+    match s {
+        GateStatus::Pass => "✅ pass",
+        GateStatus::Warn => "⚠️ warn",
+        GateStatus::Fail => "❌ fail",
+    }
+}
+
+/// Store names can hold characters Markdown tables treat specially.
+fn code(s: &str) -> String {
+    format!("`{}`", s.replace('|', "\\|").replace('`', "'"))
+}
+
+pub fn render(r: &ClosureReport) -> String {
+    let mut o = String::new();
+    let title: Vec<String> = r.roots.iter().map(|x| code(short(&x.path))).collect();
+    let _ = writeln!(
+        o,
+        "### Closure of {}: {} in {} paths\n",
+        if title.is_empty() {
+            "nothing".to_owned()
+        } else {
+            title.join(", ")
+        },
+        size(r.total_size),
+        r.path_count
+    );
+    if !r.gates.is_empty() {
+        let _ = writeln!(o, "| Gate | Status | Value | Limit |\n|---|---|---:|---:|");
+        for g in &r.gates {
+            let (actual, limit) = gate_values(g);
+            let _ = writeln!(
+                o,
+                "| {} | {} | {actual} | {limit} |",
+                gate_label(&g.gate),
+                status_icon(g.status)
+            );
+        }
+        let _ = writeln!(o, "\n**Result: {}**\n", status_icon(r.status));
+    }
+    if let Some(b) = &r.baseline {
+        let _ = writeln!(
+            o,
+            "**Baseline:** {} → {} ({}, {:+.2}%), {} → {} paths\n",
+            size(b.baseline_size),
+            size(b.size),
+            signed_size(b.growth_bytes),
+            b.growth_percent,
+            b.baseline_paths,
+            r.path_count
+        );
+        if !b.causes.is_empty() {
+            let _ = writeln!(o, "| Grew by | Package | Versions |\n|---:|---|---|");
+            for c in &b.causes {
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} |",
+                    signed_size(c.delta),
+                    code(&c.name),
+                    versions(&c.before_versions, &c.after_versions)
+                );
+            }
+            o.push('\n');
+        }
+    }
+    for w in &r.why {
+        let chain: Vec<String> = w.chain.iter().map(|c| code(short(c))).collect();
+        let _ = writeln!(
+            o,
+            "**Why {}:** {}\n",
+            code(&w.query),
+            if chain.is_empty() {
+                "not in the closure".to_owned()
+            } else {
+                chain.join(" → ")
+            }
+        );
+    }
+    if !r.top_by_added.is_empty() {
+        let _ = writeln!(
+            o,
+            "<details><summary>Largest by added size</summary>\n\n| Added | Self | Exclusive | Path |\n|---:|---:|---:|---|"
+        );
+        for e in &r.top_by_added {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} |",
+                size(e.added_size),
+                size(e.self_size),
+                size(e.exclusive_size),
+                code(short(&e.path))
+            );
+        }
+        let _ = writeln!(o, "\n</details>\n");
+    }
+    for root in r.roots.iter().filter(|x| !x.direct_dependencies.is_empty()) {
+        let _ = writeln!(
+            o,
+            "<details><summary>Direct dependencies of {}</summary>\n\n| Added | Closure | Path |\n|---:|---:|---|",
+            code(short(&root.path))
+        );
+        for d in root.direct_dependencies.iter().take(20) {
+            let closure = d.closure_size.map_or_else(|| "–".to_owned(), size);
+            let _ = writeln!(
+                o,
+                "| {} | {closure} | {} |",
+                size(d.added_size),
+                code(short(&d.path))
+            );
+        }
+        let _ = writeln!(o, "\n</details>\n");
+    }
+    if !r.duplicates.is_empty() {
+        let _ = writeln!(
+            o,
+            "<details><summary>Duplicates ({})</summary>\n\n| Extra | Package | Versions |\n|---:|---|---|",
+            r.duplicates.len()
+        );
+        for d in &r.duplicates {
+            let inst: Vec<String> = d
+                .instances
+                .iter()
+                .map(|i| {
+                    format!(
+                        "{} ({})",
+                        i.version.as_deref().unwrap_or("no version"),
+                        size(i.size)
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} |",
+                size(d.extra_size),
+                code(&d.name),
+                inst.join(", ")
+            );
+        }
+        let _ = writeln!(o, "\n</details>\n");
+    }
+    o
+}

@@ -1,0 +1,175 @@
+//! The human report for a terminal or a CI log.
+
+use std::fmt::Write;
+
+use flakegate_closure::{ClosureReport, GateStatus};
+
+use super::style::Paint;
+use super::{gate_label, gate_values, short, versions};
+use crate::units::{signed_size, size};
+
+pub fn render(r: &ClosureReport, color: bool) -> String {
+    let p = Paint(color);
+    let mut o = String::new();
+    let roots = r.roots.len();
+    let _ = writeln!(
+        o,
+        "{} {} root{}, {} paths, {}",
+        p.bold("closure:"),
+        roots,
+        if roots == 1 { "" } else { "s" },
+        r.path_count,
+        p.bold(&size(r.total_size))
+    );
+
+    for root in &r.roots {
+        let _ = writeln!(o, "\n{}", p.bold(short(&root.path)));
+        let _ = writeln!(
+            o,
+            "  closure {} in {} paths",
+            size(root.closure_size),
+            root.path_count
+        );
+        if !root.direct_dependencies.is_empty() {
+            let _ = writeln!(o, "  {}", p.dim("direct dependencies, by added size:"));
+            let _ = writeln!(o, "  {:>10}  {:>10}  NAME", "ADDED", "CLOSURE");
+            for d in root.direct_dependencies.iter().take(10) {
+                let closure = d.closure_size.map_or_else(|| "-".to_owned(), size);
+                let _ = writeln!(
+                    o,
+                    "  {:>10}  {:>10}  {}",
+                    size(d.added_size),
+                    closure,
+                    short(&d.path)
+                );
+            }
+            let more = root.direct_dependencies.len().saturating_sub(10);
+            if more > 0 {
+                let _ = writeln!(o, "  {}", p.dim(&format!("… and {more} more")));
+            }
+        }
+    }
+
+    if !r.top_by_added.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n{}",
+            p.bold("Largest by added size (what removing the path would save)")
+        );
+        let _ = writeln!(
+            o,
+            "  {:>10}  {:>10}  {:>10}  NAME",
+            "ADDED", "SELF", "EXCLUSIVE"
+        );
+        for e in &r.top_by_added {
+            let _ = writeln!(
+                o,
+                "  {:>10}  {:>10}  {:>10}  {}",
+                size(e.added_size),
+                size(e.self_size),
+                size(e.exclusive_size),
+                short(&e.path)
+            );
+        }
+        let _ = writeln!(o, "\n{}", p.bold("Largest by self size"));
+        let _ = writeln!(o, "  {:>10}  {:>10}  NAME", "SELF", "ADDED");
+        for e in &r.top_by_self {
+            let _ = writeln!(
+                o,
+                "  {:>10}  {:>10}  {}",
+                size(e.self_size),
+                size(e.added_size),
+                short(&e.path)
+            );
+        }
+    }
+
+    if !r.duplicates.is_empty() {
+        let extra: u64 = r.duplicates.iter().map(|d| d.extra_size).sum();
+        let _ = writeln!(
+            o,
+            "\n{} {} package{} in several versions or builds, {} extra",
+            p.bold("Duplicates:"),
+            r.duplicates.len(),
+            if r.duplicates.len() == 1 { "" } else { "s" },
+            size(extra)
+        );
+        for d in &r.duplicates {
+            let instances: Vec<String> = d
+                .instances
+                .iter()
+                .map(|i| {
+                    format!(
+                        "{} ({})",
+                        i.version.as_deref().unwrap_or("no version"),
+                        size(i.size)
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                o,
+                "  {:>10}  {}: {}",
+                size(d.extra_size),
+                d.name,
+                instances.join(", ")
+            );
+        }
+    }
+
+    for w in &r.why {
+        let _ = writeln!(o, "\n{} {}", p.bold("Why"), w.query);
+        if w.chain.is_empty() {
+            let _ = writeln!(o, "  not in the closure");
+        } else {
+            let chain: Vec<&str> = w.chain.iter().map(|c| short(c)).collect();
+            let _ = writeln!(o, "  {}", chain.join(" → "));
+        }
+    }
+
+    if let Some(b) = &r.baseline {
+        let _ = writeln!(
+            o,
+            "\n{} {} → {} ({}, {:+.2}%), {} → {} paths",
+            p.bold("Baseline:"),
+            size(b.baseline_size),
+            size(b.size),
+            signed_size(b.growth_bytes),
+            b.growth_percent,
+            b.baseline_paths,
+            r.path_count
+        );
+        for c in &b.causes {
+            let _ = writeln!(
+                o,
+                "  {:>11}  {}  {}",
+                signed_size(c.delta),
+                c.name,
+                versions(&c.before_versions, &c.after_versions)
+            );
+        }
+    }
+
+    if !r.gates.is_empty() {
+        let _ = writeln!(o, "\n{}", p.bold("Gates"));
+        for g in &r.gates {
+            let (actual, limit) = gate_values(g);
+            let (tag, verdict) = match g.status {
+                GateStatus::Pass => (p.green("pass"), "within"),
+                GateStatus::Warn => (p.yellow("WARN"), "over"),
+                GateStatus::Fail => (p.red("FAIL"), "over"),
+            };
+            let _ = writeln!(
+                o,
+                "  {tag}  {:<10}  {actual} is {verdict} the limit of {limit}",
+                gate_label(&g.gate)
+            );
+        }
+        let verdict = match r.status {
+            GateStatus::Pass => p.green("pass"),
+            GateStatus::Warn => p.yellow("pass with warnings"),
+            GateStatus::Fail => p.red("FAIL: over budget"),
+        };
+        let _ = writeln!(o, "result: {verdict}");
+    }
+    o
+}
