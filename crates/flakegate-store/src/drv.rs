@@ -16,10 +16,12 @@ pub fn read(drv_path: &str, store_dir: &StoreDir) -> Result<Derivation, StoreErr
         _ => StoreError::io(drv_path, e),
     })?;
     let name = store_path_name(drv_path);
-    let name = name.strip_suffix(".drv").ok_or_else(|| StoreError::BadDerivation {
-        input: drv_path.to_owned(),
-        reason: "the file name does not end in .drv".into(),
-    })?;
+    let name = name
+        .strip_suffix(".drv")
+        .ok_or_else(|| StoreError::BadDerivation {
+            input: drv_path.to_owned(),
+            reason: "the file name does not end in .drv".into(),
+        })?;
     let dir = nix_derivation::StoreDir::new(store_dir.as_str()).map_err(|e| {
         StoreError::BadDerivation {
             input: drv_path.to_owned(),
@@ -39,10 +41,12 @@ pub fn output_paths(
     drv_path: &str,
     store_dir: &StoreDir,
 ) -> Result<BTreeMap<String, Option<String>>, StoreError> {
-    let resolved = drv.resolved_outputs().map_err(|e| StoreError::BadDerivation {
-        input: drv_path.to_owned(),
-        reason: e.to_string(),
-    })?;
+    let resolved = drv
+        .resolved_outputs()
+        .map_err(|e| StoreError::BadDerivation {
+            input: drv_path.to_owned(),
+            reason: e.to_string(),
+        })?;
     let dir = nix_derivation::StoreDir::new(store_dir.as_str()).map_err(|e| {
         StoreError::BadDerivation {
             input: drv_path.to_owned(),

@@ -21,8 +21,14 @@ pub enum StoreError {
     #[error("{path}: not valid in the Nix store (not built or garbage-collected)")]
     NotValid { path: String },
 
-    #[error("{input}: not realised ({path} is not in the store); pass --build to build it, or run `nix-store --realise {drv}`")]
-    NotRealised { input: String, path: String, drv: String },
+    #[error(
+        "{input}: not realised ({path} is not in the store); pass --build to build it, or run `nix-store --realise {drv}`"
+    )]
+    NotRealised {
+        input: String,
+        path: String,
+        drv: String,
+    },
 
     #[error("{input}: cannot read derivation: {reason}")]
     BadDerivation { input: String, reason: String },

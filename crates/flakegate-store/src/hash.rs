@@ -15,7 +15,9 @@ pub fn to_sri(hash: &str) -> Result<String, String> {
 pub fn to_hex(hash: &str) -> Result<String, String> {
     let parsed = NixHash::parse(hash).map_err(|e| format!("unreadable hash {hash:?}: {e}"))?;
     let b16 = parsed.to_nix_base16_string();
-    Ok(b16.split_once(':').map_or(b16.clone(), |(_, hex)| hex.to_owned()))
+    Ok(b16
+        .split_once(':')
+        .map_or(b16.clone(), |(_, hex)| hex.to_owned()))
 }
 
 #[cfg(test)]

@@ -36,8 +36,17 @@ pub enum Kind {
 }
 
 const FLAKE_SCHEMES: &[&str] = &[
-    "path:", "git+", "github:", "gitlab:", "sourcehut:", "flake:", "tarball+", "file+",
-    "http:", "https:", "hg+",
+    "path:",
+    "git+",
+    "github:",
+    "gitlab:",
+    "sourcehut:",
+    "flake:",
+    "tarball+",
+    "file+",
+    "http:",
+    "https:",
+    "hg+",
 ];
 
 /// Decides whether `input` is a flake reference or a filesystem path. A
@@ -112,7 +121,10 @@ fn follow_to_store(input: &str, start: &Path, store_dir: &StoreDir) -> Result<St
                 _ => target.clone(),
             };
             if std::fs::symlink_metadata(&next).is_err()
-                && next.to_str().and_then(|s| store_dir.top_level_of(s)).is_none()
+                && next
+                    .to_str()
+                    .and_then(|s| store_dir.top_level_of(s))
+                    .is_none()
             {
                 return Err(StoreError::BrokenSymlink {
                     input: input.to_owned(),
@@ -122,7 +134,8 @@ fn follow_to_store(input: &str, start: &Path, store_dir: &StoreDir) -> Result<St
             current = next;
         } else {
             // A real file or directory: resolve symlinks in its parents once.
-            let canonical = std::fs::canonicalize(&current).map_err(|e| StoreError::io(input, e))?;
+            let canonical =
+                std::fs::canonicalize(&current).map_err(|e| StoreError::io(input, e))?;
             if canonical == current {
                 break;
             }
@@ -135,7 +148,12 @@ fn follow_to_store(input: &str, start: &Path, store_dir: &StoreDir) -> Result<St
     })
 }
 
-fn resolve_drv(input: &str, drv_path: &str, store: &Store, opts: ResolveOptions) -> Result<Resolved, StoreError> {
+fn resolve_drv(
+    input: &str,
+    drv_path: &str,
+    store: &Store,
+    opts: ResolveOptions,
+) -> Result<Resolved, StoreError> {
     if !store.is_valid(drv_path)? {
         return Err(StoreError::NotValid {
             path: drv_path.to_owned(),
@@ -193,7 +211,12 @@ struct FlakeValue {
     out_path: String,
 }
 
-fn resolve_flake(input: &str, reference: &str, store: &Store, opts: ResolveOptions) -> Result<Resolved, StoreError> {
+fn resolve_flake(
+    input: &str,
+    reference: &str,
+    store: &Store,
+    opts: ResolveOptions,
+) -> Result<Resolved, StoreError> {
     let args: Vec<String> = vec![
         "eval".into(),
         "--json".into(),
@@ -244,7 +267,10 @@ mod tests {
     fn classifies_flake_refs_and_paths() {
         assert_eq!(classify(".#foo"), Kind::Flake(".#foo".into()));
         assert_eq!(classify("github:o/r#x"), Kind::Flake("github:o/r#x".into()));
-        assert_eq!(classify("path:/some/dir"), Kind::Flake("path:/some/dir".into()));
+        assert_eq!(
+            classify("path:/some/dir"),
+            Kind::Flake("path:/some/dir".into())
+        );
         assert_eq!(classify("./result"), Kind::Path("./result".into()));
         assert_eq!(
             classify("/nix/store/7dn12nd615rq3qsgpsh17jj6mylz7fqp-hello-2.12.1"),

@@ -10,8 +10,26 @@ use serde::Serialize;
 
 /// Output names Nix packages commonly use. Only these are ever stripped.
 pub const KNOWN_OUTPUTS: &[&str] = &[
-    "bin", "dev", "out", "lib", "man", "doc", "info", "debug", "devdoc", "static", "modules",
-    "devman", "py", "python", "terminfo", "sbin", "lib32", "lib64", "examples", "installedTests",
+    "bin",
+    "dev",
+    "out",
+    "lib",
+    "man",
+    "doc",
+    "info",
+    "debug",
+    "devdoc",
+    "static",
+    "modules",
+    "devman",
+    "py",
+    "python",
+    "terminfo",
+    "sbin",
+    "lib32",
+    "lib64",
+    "examples",
+    "installedTests",
 ];
 
 /// A store path name split into package name, version and output.
@@ -30,7 +48,11 @@ pub struct PackageName {
 pub fn parse_drv_name(full: &str) -> (&str, &str) {
     let bytes = full.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
-        if b == b'-' && bytes.get(i + 1).is_some_and(|next| !next.is_ascii_alphabetic()) {
+        if b == b'-'
+            && bytes
+                .get(i + 1)
+                .is_some_and(|next| !next.is_ascii_alphabetic())
+        {
             return (&full[..i], &full[i + 1..]);
         }
     }
@@ -107,32 +129,70 @@ mod tests {
     #[test]
     fn follows_parse_drv_name() {
         assert_eq!(parse_drv_name("hello-2.12.1"), ("hello", "2.12.1"));
-        assert_eq!(parse_drv_name("python3.12-requests-2.32.3"), ("python3.12-requests", "2.32.3"));
+        assert_eq!(
+            parse_drv_name("python3.12-requests-2.32.3"),
+            ("python3.12-requests", "2.32.3")
+        );
         assert_eq!(parse_drv_name("etc-motd"), ("etc-motd", ""));
-        assert_eq!(parse_drv_name("unit-nix-daemon-.service"), ("unit-nix-daemon", ".service"));
-        assert_eq!(parse_drv_name("X-Restart-Triggers-sshd"), ("X-Restart-Triggers-sshd", ""));
-        assert_eq!(parse_drv_name("foo-unstable-2024-01-01"), ("foo-unstable", "2024-01-01"));
+        assert_eq!(
+            parse_drv_name("unit-nix-daemon-.service"),
+            ("unit-nix-daemon", ".service")
+        );
+        assert_eq!(
+            parse_drv_name("X-Restart-Triggers-sshd"),
+            ("X-Restart-Triggers-sshd", "")
+        );
+        assert_eq!(
+            parse_drv_name("foo-unstable-2024-01-01"),
+            ("foo-unstable", "2024-01-01")
+        );
     }
 
     #[test]
     fn strips_only_known_outputs_after_a_version() {
-        assert_eq!(split("openssl-3.0.14-bin"), ("openssl".into(), some("3.0.14"), some("bin")));
-        assert_eq!(split("glibc-2.39-52-dev"), ("glibc".into(), some("2.39-52"), some("dev")));
+        assert_eq!(
+            split("openssl-3.0.14-bin"),
+            ("openssl".into(), some("3.0.14"), some("bin"))
+        );
+        assert_eq!(
+            split("glibc-2.39-52-dev"),
+            ("glibc".into(), some("2.39-52"), some("dev"))
+        );
         assert_eq!(split("etc-motd"), ("etc-motd".into(), None, None));
-        assert_eq!(split("X-Restart-Triggers-sshd"), ("X-Restart-Triggers-sshd".into(), None, None));
-        assert_eq!(split("unit-nix-daemon-.service"), ("unit-nix-daemon".into(), some(".service"), None));
-        assert_eq!(split("sunsetr-0.11.1-946aa34"), ("sunsetr".into(), some("0.11.1-946aa34"), None));
-        assert_eq!(split("hello-2.12.1.drv"), ("hello".into(), some("2.12.1"), None));
+        assert_eq!(
+            split("X-Restart-Triggers-sshd"),
+            ("X-Restart-Triggers-sshd".into(), None, None)
+        );
+        assert_eq!(
+            split("unit-nix-daemon-.service"),
+            ("unit-nix-daemon".into(), some(".service"), None)
+        );
+        assert_eq!(
+            split("sunsetr-0.11.1-946aa34"),
+            ("sunsetr".into(), some("0.11.1-946aa34"), None)
+        );
+        assert_eq!(
+            split("hello-2.12.1.drv"),
+            ("hello".into(), some("2.12.1"), None)
+        );
         assert_eq!(
             split("nixos-system-host-24.05.20240612.abc1234"),
-            ("nixos-system-host".into(), some("24.05.20240612.abc1234"), None)
+            (
+                "nixos-system-host".into(),
+                some("24.05.20240612.abc1234"),
+                None
+            )
         );
     }
 
     #[test]
     fn name_of_a_path() {
-        let p = PackageName::of_path("/nix/store/7dn12nd615rq3qsgpsh17jj6mylz7fqp-openssl-3.0.14-dev");
+        let p =
+            PackageName::of_path("/nix/store/7dn12nd615rq3qsgpsh17jj6mylz7fqp-openssl-3.0.14-dev");
         assert_eq!(p.package(), "openssl-3.0.14");
-        assert_eq!(store_path_name("7dn12nd615rq3qsgpsh17jj6mylz7fqp-etc-motd"), "etc-motd");
+        assert_eq!(
+            store_path_name("7dn12nd615rq3qsgpsh17jj6mylz7fqp-etc-motd"),
+            "etc-motd"
+        );
     }
 }

@@ -50,7 +50,10 @@ fn display(program: &str, args: &[String]) -> String {
             .filter(|a| !NIX_FEATURES.contains(&a.as_str()))
             .map(|a| {
                 if a.len() > 60 {
-                    format!("{}…", &a[..a.char_indices().nth(57).map_or(a.len(), |(i, _)| i)])
+                    format!(
+                        "{}…",
+                        &a[..a.char_indices().nth(57).map_or(a.len(), |(i, _)| i)]
+                    )
                 } else {
                     a.clone()
                 }
@@ -63,7 +66,11 @@ fn display(program: &str, args: &[String]) -> String {
 /// Nix prints warnings (substituters, dirty trees) before the error itself.
 #[must_use]
 pub fn essential_error(stderr: &str) -> Option<String> {
-    let lines: Vec<&str> = stderr.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     let start = lines.iter().position(|l| l.starts_with("error:"));
     let text = match start {
         Some(i) => lines[i..].join(" "),
@@ -81,7 +88,11 @@ pub fn essential_error(stderr: &str) -> Option<String> {
 pub fn nix_version() -> Result<String, StoreError> {
     let out = run("nix", &["--version".to_owned()])?;
     let text = String::from_utf8_lossy(&out);
-    Ok(text.split_whitespace().last().unwrap_or_default().to_owned())
+    Ok(text
+        .split_whitespace()
+        .last()
+        .unwrap_or_default()
+        .to_owned())
 }
 
 #[cfg(test)]
@@ -96,7 +107,10 @@ mod tests {
             essential_error(stderr).as_deref(),
             Some("path '/nix/store/x' is not valid")
         );
-        assert_eq!(essential_error("just noise\n").as_deref(), Some("just noise"));
+        assert_eq!(
+            essential_error("just noise\n").as_deref(),
+            Some("just noise")
+        );
         assert_eq!(essential_error("\n"), None);
     }
 

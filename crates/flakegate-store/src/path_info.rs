@@ -74,7 +74,11 @@ impl Closure {
         let roots = self.roots.clone();
         Self {
             roots,
-            paths: self.paths.into_iter().filter(|p| keep.contains(&p.path)).collect(),
+            paths: self
+                .paths
+                .into_iter()
+                .filter(|p| keep.contains(&p.path))
+                .collect(),
         }
     }
 

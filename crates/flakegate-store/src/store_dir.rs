@@ -18,7 +18,10 @@ impl StoreDir {
         let dir = std::env::var("NIX_STORE_DIR")
             .ok()
             .filter(|d| !d.is_empty())
-            .map_or_else(|| "/nix/store".to_owned(), |d| d.trim_end_matches('/').to_owned());
+            .map_or_else(
+                || "/nix/store".to_owned(),
+                |d| d.trim_end_matches('/').to_owned(),
+            );
         Self { dir }
     }
 
@@ -46,10 +49,12 @@ impl StoreDir {
     /// Validates `path` as a top-level store path of this store (no sub-path) and
     /// returns it unchanged.
     pub fn check_path(&self, path: &str) -> Result<(), StoreError> {
-        let basename = self.basename_of(path).ok_or_else(|| StoreError::OutsideStore {
-            input: path.to_owned(),
-            store_dir: self.dir.clone(),
-        })?;
+        let basename = self
+            .basename_of(path)
+            .ok_or_else(|| StoreError::OutsideStore {
+                input: path.to_owned(),
+                store_dir: self.dir.clone(),
+            })?;
         nix_derivation::StorePath::from_basename(basename.as_bytes()).map_err(|e| {
             StoreError::InvalidStorePath {
                 input: path.to_owned(),
@@ -108,14 +113,20 @@ mod tests {
             Err(StoreError::InvalidStorePath { .. })
         ));
         assert_eq!(s.basename_of(&format!("{P}/bin")), None);
-        assert_eq!(s.top_level_of(&format!("{P}/bin/hello")).as_deref(), Some(P));
+        assert_eq!(
+            s.top_level_of(&format!("{P}/bin/hello")).as_deref(),
+            Some(P)
+        );
     }
 
     #[test]
     fn custom_store_dir() {
         let s = StoreDir::new("/custom/store/");
         assert_eq!(s.as_str(), "/custom/store");
-        assert!(s.check_path("/custom/store/7dn12nd615rq3qsgpsh17jj6mylz7fqp-x").is_ok());
+        assert!(
+            s.check_path("/custom/store/7dn12nd615rq3qsgpsh17jj6mylz7fqp-x")
+                .is_ok()
+        );
         assert!(s.check_path(P).is_err());
     }
 }

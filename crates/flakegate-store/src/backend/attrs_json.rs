@@ -48,7 +48,9 @@ struct Entry {
 pub fn read(file: &Path) -> Result<BuildAttrs, StoreError> {
     let name = file.display().to_string();
     let bytes = std::fs::read(file).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => StoreError::Missing { input: name.clone() },
+        std::io::ErrorKind::NotFound => StoreError::Missing {
+            input: name.clone(),
+        },
         _ => StoreError::io(name.clone(), e),
     })?;
     parse(&bytes).map_err(|reason| StoreError::BadAttrsJson { file: name, reason })
@@ -79,11 +81,15 @@ pub fn parse(bytes: &[u8]) -> Result<BuildAttrs, String> {
                     roots.push(s.to_owned());
                 }
             }
-            _ => return Err(format!("exportReferencesGraph.{key} is not a list of paths")),
+            _ => {
+                return Err(format!(
+                    "exportReferencesGraph.{key} is not a list of paths"
+                ));
+            }
         }
-        let entries = attrs
-            .get(key)
-            .ok_or_else(|| format!("exportReferencesGraph names \"{key}\" but there is no \"{key}\" attribute"))?;
+        let entries = attrs.get(key).ok_or_else(|| {
+            format!("exportReferencesGraph names \"{key}\" but there is no \"{key}\" attribute")
+        })?;
         let entries: Vec<Entry> = serde_json::from_value(entries.clone())
             .map_err(|e| format!("\"{key}\" is not an exported closure: {e}"))?;
         for e in entries {
@@ -150,20 +156,52 @@ mod tests {
         let b = parse(SAMPLE.as_bytes()).expect("parses");
         assert_eq!(b.closure.roots.len(), 1);
         assert_eq!(b.closure.paths.len(), 2);
-        let hello = &b.closure.paths.iter().find(|p| p.path.ends_with("hello-2.12.1")).expect("hello");
+        let hello = &b
+            .closure
+            .paths
+            .iter()
+            .find(|p| p.path.ends_with("hello-2.12.1"))
+            .expect("hello");
         // The self reference is dropped, the other kept.
         assert_eq!(hello.references.len(), 1);
-        assert!(hello.nar_hash.as_deref().is_some_and(|h| h.starts_with("sha256-")));
-        assert_eq!(b.outputs["out"], "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-check");
+        assert!(
+            hello
+                .nar_hash
+                .as_deref()
+                .is_some_and(|h| h.starts_with("sha256-"))
+        );
+        assert_eq!(
+            b.outputs["out"],
+            "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-check"
+        );
     }
 
     #[test]
     fn rejects_broken_files_with_a_reason() {
-        assert!(parse(b"{").expect_err("truncated").contains("not valid JSON"));
-        assert!(parse(b"{}").expect_err("no graph").contains("exportReferencesGraph"));
-        let dangling = SAMPLE.replace("\"references\":[]", "\"references\":[\"/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-gone\"]");
-        assert!(parse(dangling.as_bytes()).expect_err("dangling").contains("not in the exported closure"));
+        assert!(
+            parse(b"{")
+                .expect_err("truncated")
+                .contains("not valid JSON")
+        );
+        assert!(
+            parse(b"{}")
+                .expect_err("no graph")
+                .contains("exportReferencesGraph")
+        );
+        let dangling = SAMPLE.replace(
+            "\"references\":[]",
+            "\"references\":[\"/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-gone\"]",
+        );
+        assert!(
+            parse(dangling.as_bytes())
+                .expect_err("dangling")
+                .contains("not in the exported closure")
+        );
         let bad_size = SAMPLE.replace("\"narSize\":120", "\"narSize\":\"big\"");
-        assert!(parse(bad_size.as_bytes()).expect_err("size").contains("not an exported closure"));
+        assert!(
+            parse(bad_size.as_bytes())
+                .expect_err("size")
+                .contains("not an exported closure")
+        );
     }
 }

@@ -125,9 +125,15 @@ fn absolute(path: &str, store_dir: &StoreDir) -> String {
     }
 }
 
-fn read_entry(path: String, obj: &Map<String, Value>, store_dir: &StoreDir) -> Result<PathInfo, String> {
+fn read_entry(
+    path: String,
+    obj: &Map<String, Value>,
+    store_dir: &StoreDir,
+) -> Result<PathInfo, String> {
     let nar_size = match obj.get("narSize") {
-        Some(Value::Number(n)) => n.as_u64().ok_or_else(|| format!("{path}: narSize is not a size"))?,
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .ok_or_else(|| format!("{path}: narSize is not a size"))?,
         None | Some(Value::Null) => return Err(format!("{path}: no narSize")),
         Some(_) => return Err(format!("{path}: narSize is not a number")),
     };
@@ -135,12 +141,19 @@ fn read_entry(path: String, obj: &Map<String, Value>, store_dir: &StoreDir) -> R
         Some(Value::String(s)) => Some(hash::to_sri(s)?),
         // Structured hashes: {"algorithm": "sha256", "hash": "…", "format": …}.
         Some(Value::Object(h)) => {
-            let algo = h.get("algorithm").and_then(Value::as_str).unwrap_or("sha256");
+            let algo = h
+                .get("algorithm")
+                .and_then(Value::as_str)
+                .unwrap_or("sha256");
             let digest = h
                 .get("hash")
                 .and_then(Value::as_str)
                 .ok_or_else(|| format!("{path}: structured narHash without \"hash\""))?;
-            let spelled = if digest.contains('-') { digest.to_owned() } else { format!("{algo}:{digest}") };
+            let spelled = if digest.contains('-') {
+                digest.to_owned()
+            } else {
+                format!("{algo}:{digest}")
+            };
             Some(hash::to_sri(&spelled)?)
         }
         None | Some(Value::Null) => None,

@@ -18,7 +18,11 @@ pub struct DbBackend {
 
 impl DbBackend {
     /// Opens `<state_dir>/db/db.sqlite` read-only and checks that it can be read.
-    pub fn open(state_dir: &Path, store_dir: StoreDir, immutable: bool) -> Result<Self, StoreError> {
+    pub fn open(
+        state_dir: &Path,
+        store_dir: StoreDir,
+        immutable: bool,
+    ) -> Result<Self, StoreError> {
         let path = state_dir.join("db").join("db.sqlite");
         let file = path.display().to_string();
         if !path.exists() {
@@ -45,8 +49,10 @@ impl DbBackend {
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(db_err)?;
         // Reading something proves permissions and schema in one go.
-        conn.query_row("SELECT count(*) FROM ValidPaths WHERE id = 1", [], |_| Ok(()))
-            .map_err(db_err)?;
+        conn.query_row("SELECT count(*) FROM ValidPaths WHERE id = 1", [], |_| {
+            Ok(())
+        })
+        .map_err(db_err)?;
         Ok(Self {
             conn,
             file,
@@ -63,7 +69,9 @@ impl DbBackend {
 
     pub fn is_valid(&self, path: &str) -> Result<bool, StoreError> {
         self.conn
-            .query_row("SELECT 1 FROM ValidPaths WHERE path = ?1", [path], |_| Ok(()))
+            .query_row("SELECT 1 FROM ValidPaths WHERE path = ?1", [path], |_| {
+                Ok(())
+            })
             .optional()
             .map(|row| row.is_some())
             .map_err(|e| self.err(&e))

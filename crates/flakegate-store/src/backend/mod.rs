@@ -48,8 +48,7 @@ impl Store {
                 immutable_db,
             )?),
             BackendChoice::Auto => {
-                match db::DbBackend::open(&StoreDir::state_dir(), store_dir.clone(), immutable_db)
-                {
+                match db::DbBackend::open(&StoreDir::state_dir(), store_dir.clone(), immutable_db) {
                     Ok(db) => Backend::Db(db),
                     Err(e) => {
                         notes.push(format!(
