@@ -200,14 +200,17 @@ fn realise(drv_path: &str) -> Result<Vec<String>, StoreError> {
 
 /// Evaluates a flake attribute without the eval cache (a stale cache would
 /// hide the working tree's changes) and without building anything.
+/// The keys are not `drvPath`/`outPath`: Nix prints any attribute set with an
+/// `outPath` as that string.
 const FLAKE_APPLY: &str = r#"v:
-  if builtins.isAttrs v && v ? drvPath then { drvPath = v.drvPath; outPath = v.outPath; }
-  else { drvPath = null; outPath = builtins.toString v; }"#;
+  if builtins.isAttrs v && v ? drvPath then { drv = v.drvPath; out = v.outPath; }
+  else { drv = null; out = builtins.toString v; }"#;
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct FlakeValue {
+    #[serde(rename = "drv")]
     drv_path: Option<String>,
+    #[serde(rename = "out")]
     out_path: String,
 }
 
