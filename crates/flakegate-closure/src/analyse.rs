@@ -9,7 +9,7 @@ use crate::{Closure, added, duplicates, why};
 
 /// Per direct dependency, the closure size is computed for this many at most:
 /// each costs a walk of the graph.
-const MAX_DEPENDENCY_CLOSURES: usize = 100;
+const MAX_DEPENDENCY_CLOSURES: usize = 20;
 
 #[derive(Debug, Clone)]
 pub struct AnalyseOptions {
@@ -34,14 +34,19 @@ impl Default for AnalyseOptions {
 pub fn analyse(closure: &Closure, opts: &AnalyseOptions) -> ClosureReport {
     let graph = Graph::new(closure);
     let added = added::added_sizes(&graph);
+    let names: Vec<PackageName> = graph
+        .infos
+        .iter()
+        .map(|p| PackageName::parse(store_path_name(&p.path)))
+        .collect();
     let entry = |i: usize| {
         let info = &graph.infos[i];
-        let name = PackageName::parse(store_path_name(&info.path));
+        let name = &names[i];
         PathEntry {
             path: info.path.clone(),
-            name: name.name,
-            version: name.version,
-            output: name.output,
+            name: name.name.clone(),
+            version: name.version.clone(),
+            output: name.output.clone(),
             self_size: info.nar_size,
             added_size: added[i],
             exclusive_size: added[i] - info.nar_size,
@@ -110,7 +115,7 @@ pub fn analyse(closure: &Closure, opts: &AnalyseOptions) -> ClosureReport {
         roots,
         top_by_self: by_self,
         top_by_added,
-        duplicates: duplicates::find(&graph),
+        duplicates: duplicates::find(&graph, &names),
         why: opts.why.iter().map(|q| why::explain(&graph, q)).collect(),
         baseline: None,
         gates: Vec::new(),

@@ -3,22 +3,23 @@
 
 use std::collections::BTreeMap;
 
-use flakegate_store::name::{PackageName, store_path_name};
+use flakegate_store::name::PackageName;
+use rustc_hash::FxHashMap;
 
 use crate::graph::Graph;
 use crate::report::{Duplicate, DuplicateInstance};
 
-pub fn find(graph: &Graph<'_>) -> Vec<Duplicate> {
+pub fn find(graph: &Graph<'_>, names: &[PackageName]) -> Vec<Duplicate> {
     // name → (version, deriver) → paths. Outputs of one derivation share a
     // deriver and so form one instance; without derivers, one version is one.
-    type Key = (Option<String>, Option<String>);
-    let mut groups: BTreeMap<String, BTreeMap<Key, Vec<usize>>> = BTreeMap::new();
+    type Key<'a> = (Option<&'a str>, Option<&'a str>);
+    let mut groups: FxHashMap<&str, BTreeMap<Key<'_>, Vec<usize>>> = FxHashMap::default();
     for (i, info) in graph.infos.iter().enumerate() {
-        let name = PackageName::parse(store_path_name(&info.path));
+        let name = &names[i];
         groups
-            .entry(name.name)
+            .entry(name.name.as_str())
             .or_default()
-            .entry((name.version, info.deriver.clone()))
+            .entry((name.version.as_deref(), info.deriver.as_deref()))
             .or_default()
             .push(i);
     }
@@ -29,8 +30,8 @@ pub fn find(graph: &Graph<'_>) -> Vec<Duplicate> {
             let instances: Vec<DuplicateInstance> = instances
                 .into_iter()
                 .map(|((version, deriver), nodes)| DuplicateInstance {
-                    version,
-                    deriver,
+                    version: version.map(str::to_owned),
+                    deriver: deriver.map(str::to_owned),
                     size: nodes.iter().map(|&n| graph.infos[n].nar_size).sum(),
                     paths: nodes.iter().map(|&n| graph.infos[n].path.clone()).collect(),
                 })
@@ -38,7 +39,7 @@ pub fn find(graph: &Graph<'_>) -> Vec<Duplicate> {
             let total_size = instances.iter().map(|i| i.size).sum();
             let largest = instances.iter().map(|i| i.size).max().unwrap_or(0);
             Duplicate {
-                name,
+                name: name.to_owned(),
                 instances,
                 total_size,
                 extra_size: total_size - largest,

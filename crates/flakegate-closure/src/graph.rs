@@ -1,15 +1,14 @@
 //! The reference graph as dense indices, so every analysis is array work.
 
-use std::collections::HashMap;
-
 use flakegate_store::{Closure, PathInfo};
+use rustc_hash::FxHashMap;
 
 /// A closure indexed for analysis. Node `i` is `closure.paths[i]`.
 pub struct Graph<'a> {
     pub infos: &'a [PathInfo],
     pub refs: Vec<Vec<u32>>,
     pub roots: Vec<u32>,
-    index: HashMap<&'a str, u32>,
+    index: FxHashMap<&'a str, u32>,
 }
 
 impl<'a> Graph<'a> {
@@ -18,7 +17,7 @@ impl<'a> Graph<'a> {
     #[must_use]
     pub fn new(closure: &'a Closure) -> Self {
         let infos = closure.paths.as_slice();
-        let index: HashMap<&str, u32> = infos
+        let index: FxHashMap<&str, u32> = infos
             .iter()
             .enumerate()
             .map(|(i, p)| (p.path.as_str(), to_u32(i)))

@@ -133,6 +133,7 @@ pub fn run(args: &ClosureArgs) -> anyhow::Result<Outcome> {
     };
 
     progress.step("analysing");
+    let started = std::time::Instant::now();
     let mut report = flakegate_closure::analyse(
         &closure,
         &AnalyseOptions {
@@ -142,6 +143,13 @@ pub fn run(args: &ClosureArgs) -> anyhow::Result<Outcome> {
     );
     budget.apply(&mut report);
     progress.finish();
+    if args.verbose {
+        eprintln!(
+            "note: analysed {} paths in {} ms",
+            report.path_count,
+            started.elapsed().as_millis()
+        );
+    }
 
     if let Some(file) = &args.save_baseline {
         let json = serde_json::to_vec_pretty(&Baseline::from_report(&report))?;
@@ -217,7 +225,16 @@ fn query_store(args: &ClosureArgs, progress: &Progress) -> anyhow::Result<Closur
         }
     }
     progress.step(format!("reading the closure of {} root(s)", roots.len()));
-    Ok(store.closure(&roots)?)
+    let started = std::time::Instant::now();
+    let closure = store.closure(&roots)?;
+    if args.verbose {
+        eprintln!(
+            "note: read {} path infos in {} ms",
+            closure.paths.len(),
+            started.elapsed().as_millis()
+        );
+    }
+    Ok(closure)
 }
 
 /// Inside a build: every rendering of the report and a baseline for next time.

@@ -1,0 +1,91 @@
+# Check builders that other flakes call from their `checks`.
+#
+# A function of the flakegate package; flake.nix passes the package built for
+# the caller's system and exposes the result as `flakegate.lib`. No nixpkgs
+# stdenv is involved: each check is a plain `derivation` whose builder is the
+# flakegate binary itself, so `pkgs` may be a bare `{ system = "..."; }`.
+{ flakegate }:
+let
+  # The system the check builds on (the build platform when cross-compiling).
+  systemOf = pkgs: pkgs.stdenv.buildPlatform.system or pkgs.system;
+
+  # Strings such as "15GiB" reach the CLI as written; integers are bytes.
+  size =
+    what: value:
+    if builtins.isInt value then
+      toString value
+    else if builtins.isString value then
+      value
+    else
+      throw "flakegate.lib: ${what} must be a string such as \"15GiB\" or an integer number of bytes";
+
+  # Strings such as "5%" reach the CLI as written; a number is a percentage.
+  percent =
+    what: value:
+    if builtins.isString value then
+      value
+    else if builtins.isInt value || builtins.isFloat value then
+      "${toString value}%"
+    else
+      throw "flakegate.lib: ${what} must be a string such as \"5%\" or a number of percent";
+
+  count =
+    what: value:
+    if builtins.isInt value then toString value else throw "flakegate.lib: ${what} must be an integer";
+
+  # A path is copied into the store, so the sandboxed builder can read it.
+  file = value: "${value}";
+
+  # `[ flag rendered ]`, or nothing when the value is null.
+  option =
+    flag: render: value:
+    if value == null then
+      [ ]
+    else
+      [
+        flag
+        (render value)
+      ];
+in
+{
+  # Fails the build when the closure of `drv` is over budget; the log shows
+  # flakegate's report, and $out holds report.{txt,json,md} and baseline.json.
+  # `baseline` is a baseline.json from an earlier run (the report then compares
+  # with it), `maxGrowth` the growth allowed over it ("5%" or 5).
+  closureBudget =
+    {
+      pkgs,
+      drv,
+      maxSize,
+      warnSize ? null,
+      baseline ? null,
+      maxGrowth ? null,
+      maxPaths ? null,
+    }:
+    if maxGrowth != null && baseline == null then
+      throw "flakegate.lib.closureBudget: maxGrowth needs a baseline"
+    else
+      derivation {
+        name = "closure-budget-${drv.name or "closure"}";
+        system = systemOf pkgs;
+        builder = "${flakegate}/bin/flakegate";
+        args = [
+          "closure"
+          "--in-build"
+        ]
+        ++ option "--max-size" (size "maxSize") maxSize
+        ++ option "--warn-size" (size "warnSize") warnSize
+        ++ option "--max-paths" (count "maxPaths") maxPaths
+        ++ option "--baseline" file baseline
+        ++ option "--max-growth" (percent "maxGrowth") maxGrowth;
+
+        # The builder reads .attrs.json: the closure of `drv` is exported
+        # under the key `closure`, and $out under `outputs.out`.
+        __structuredAttrs = true;
+        exportReferencesGraph.closure = [ drv ];
+
+        # Nothing to download and little to do: never worth a substitution.
+        preferLocalBuild = true;
+        allowSubstitutes = false;
+      };
+}

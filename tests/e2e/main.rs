@@ -1,0 +1,5 @@
+//! End-to-end tests: the `flakegate` binary against a real Nix and real fixture closures.
+
+mod closure;
+mod flake;
+mod util;
