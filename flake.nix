@@ -140,6 +140,7 @@
           # subcommand app is one more `name = description;` line here.
           subcommandApps = {
             closure = "Report a closure's size and gate it on budgets: nix run .#closure -- INSTALLABLE";
+            diff = "Compare two generations or derivations, package by package: nix run .#diff -- OLD NEW";
           };
 
           mkSubcommandApp = name: description: {

@@ -88,3 +88,18 @@ pub fn closure(
     }
     Ok(seen)
 }
+
+/// The contents of `path` when it is a regular UTF-8 text file of at most
+/// `limit` bytes (for showing how a small input source changed).
+#[must_use]
+pub fn read_small_text(path: &str, limit: u64) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > limit {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    if bytes.contains(&0) {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
+}

@@ -85,6 +85,37 @@ pub fn resolve(input: &str, store: &Store, opts: ResolveOptions) -> Result<Resol
     }
 }
 
+/// The derivation an installable stands for, without building anything: a
+/// flake reference's `drvPath`, a `.drv` itself, or the deriver of a store
+/// path (or of the store path a symlink points to).
+pub fn derivation_of(input: &str, store: &Store) -> Result<String, StoreError> {
+    match classify(input) {
+        Kind::Flake(r) => {
+            let value = eval_flake(&r)?;
+            value.drv_path.ok_or_else(|| StoreError::BadDerivation {
+                input: input.to_owned(),
+                reason: "it evaluates to a path, not a derivation".into(),
+            })
+        }
+        Kind::Path(p) => {
+            let path = follow_to_store(input, &p, store.store_dir())?;
+            if path.ends_with(".drv") {
+                if !store.is_valid(&path)? {
+                    return Err(StoreError::NotValid { path });
+                }
+                return Ok(path);
+            }
+            if !store.is_valid(&path)? {
+                return Err(StoreError::NotValid { path });
+            }
+            store.deriver(&path)?.ok_or_else(|| StoreError::BadDerivation {
+                input: input.to_owned(),
+                reason: format!("the store does not know the .drv that built {path} (or it was garbage-collected)"),
+            })
+        }
+    }
+}
+
 /// Follows symlinks until the path lies inside the store, then returns the
 /// top-level store path that contains it.
 fn follow_to_store(input: &str, start: &Path, store_dir: &StoreDir) -> Result<String, StoreError> {
@@ -214,12 +245,7 @@ struct FlakeValue {
     out_path: String,
 }
 
-fn resolve_flake(
-    input: &str,
-    reference: &str,
-    store: &Store,
-    opts: ResolveOptions,
-) -> Result<Resolved, StoreError> {
+fn eval_flake(reference: &str) -> Result<FlakeValue, StoreError> {
     let args: Vec<String> = vec![
         "eval".into(),
         "--json".into(),
@@ -229,10 +255,19 @@ fn resolve_flake(
         FLAKE_APPLY.into(),
     ];
     let out = nix::run_nix(&args)?;
-    let value: FlakeValue = serde_json::from_slice(&out).map_err(|e| StoreError::BadNixJson {
+    serde_json::from_slice(&out).map_err(|e| StoreError::BadNixJson {
         command: format!("nix eval {reference}"),
         reason: e.to_string(),
-    })?;
+    })
+}
+
+fn resolve_flake(
+    input: &str,
+    reference: &str,
+    store: &Store,
+    opts: ResolveOptions,
+) -> Result<Resolved, StoreError> {
+    let value = eval_flake(reference)?;
     let store_dir = store.store_dir();
     let top = store_dir
         .top_level_of(&value.out_path)

@@ -15,6 +15,7 @@ pub mod installable;
 pub mod name;
 pub mod nix;
 mod path_info;
+pub mod profile;
 pub mod store_dir;
 
 pub use backend::{Backend, BackendChoice, Store};

@@ -2,6 +2,7 @@
 //! know them all.
 
 mod closure;
+pub mod diff;
 
 use clap::Subcommand;
 
@@ -13,10 +14,15 @@ pub enum Command {
     /// budgets and baselines.
     #[command(after_help = closure::EXAMPLES)]
     Closure(closure::ClosureArgs),
+    /// Compare two generations, closures or derivations: packages upgraded,
+    /// downgraded, added, removed or rebuilt, and why a derivation changed.
+    #[command(after_help = diff::EXAMPLES)]
+    Diff(diff::DiffArgs),
 }
 
 pub fn dispatch(command: Command) -> anyhow::Result<Outcome> {
     match command {
         Command::Closure(args) => closure::run(&args),
+        Command::Diff(args) => diff::run(&args),
     }
 }

@@ -1,8 +1,9 @@
 //! Every output format renders the same [`ClosureReport`]; `--json` is that
 //! value itself.
 
+pub mod diff;
 mod markdown;
-mod style;
+pub mod style;
 mod terminal;
 
 use clap::ValueEnum;

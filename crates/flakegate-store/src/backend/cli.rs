@@ -34,6 +34,17 @@ impl CliBackend {
         Ok(String::from_utf8_lossy(&out).trim().is_empty())
     }
 
+    pub fn deriver(&self, path: &str) -> Result<Option<String>, StoreError> {
+        let args = vec![
+            "--query".to_owned(),
+            "--deriver".to_owned(),
+            path.to_owned(),
+        ];
+        let out = nix::run("nix-store", &args)?;
+        let text = String::from_utf8_lossy(&out).trim().to_owned();
+        Ok(text.starts_with('/').then_some(text))
+    }
+
     pub fn closure(&self, roots: &[String]) -> Result<Closure, StoreError> {
         if roots.is_empty() {
             return Ok(Closure::new(Vec::new(), Vec::new()));

@@ -81,6 +81,18 @@ impl DbBackend {
             .map_err(|e| self.err(&e))
     }
 
+    pub fn deriver(&self, path: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT deriver FROM ValidPaths WHERE path = ?1",
+                [path],
+                |row| row.get::<_, Option<String>>(0),
+            )
+            .optional()
+            .map(|d| d.flatten().filter(|d| !d.is_empty()))
+            .map_err(|e| self.err(&e))
+    }
+
     pub fn closure(&self, roots: &[String]) -> Result<Closure, StoreError> {
         for root in roots {
             if !self.is_valid(root)? {

@@ -94,6 +94,16 @@ impl Store {
         }
     }
 
+    /// The `.drv` a valid path was built by, when the store knows it (and the
+    /// file still exists).
+    pub fn deriver(&self, path: &str) -> Result<Option<String>, StoreError> {
+        let deriver = match &self.backend {
+            Backend::Db(db) => db.deriver(path)?,
+            Backend::Cli(cli) => cli.deriver(path)?,
+        };
+        Ok(deriver.filter(|d| std::path::Path::new(d).exists()))
+    }
+
     /// The closure of `roots` (top-level store paths, which must be valid).
     pub fn closure(&self, roots: &[String]) -> Result<Closure, StoreError> {
         for root in roots {

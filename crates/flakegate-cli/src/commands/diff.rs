@@ -1,0 +1,312 @@
+//! `flakegate diff`: what changed between two generations, closures or
+//! derivations, and why.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use flakegate_diff::{ClosureDiff, DrvDiffOptions, DrvDiffReport, DrvSource, PackageDiff};
+use flakegate_store::installable::{self, Kind, ResolveOptions};
+use flakegate_store::{BackendChoice, Store, StoreDir, drv, profile};
+use nix_derivation::Derivation;
+use serde::Serialize;
+
+use crate::exit::Outcome;
+use crate::output::write_atomic;
+use crate::progress::Progress;
+use crate::render::diff as render;
+use crate::render::{ColorChoice, Format};
+
+pub const EXAMPLES: &str = "\
+Examples:
+  flakegate diff --profile /nix/var/nix/profiles/system          # the last two generations
+  flakegate diff --generations 41 42                             # two generations of the system profile
+  flakegate diff ./result-old ./result --explain openssl         # packages, then why openssl changed
+  flakegate diff github:o/r/main#nixosConfigurations.h.config.system.build.toplevel \\
+                 .#nixosConfigurations.h.config.system.build.toplevel   # derivations, nothing built
+  flakegate diff old.drv new.drv --depth 3
+  flakegate diff --profile /nix/var/nix/profiles/system --markdown >> \"$GITHUB_STEP_SUMMARY\"
+
+Two store paths (or symlinks, profiles, generations) give the package view;
+two flake references or .drv files give the derivation view, which needs
+nothing built. --exit-code exits 1 when they differ, like git diff.";
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old side: a store path, symlink, .drv or flake reference.
+    #[arg(value_name = "BEFORE", requires = "after")]
+    pub before: Option<String>,
+    /// The new side.
+    #[arg(value_name = "AFTER")]
+    pub after: Option<String>,
+
+    /// Compare the last two generations of this profile.
+    #[arg(long, value_name = "PROFILE", conflicts_with_all = ["before", "after"], help_heading = "Inputs")]
+    pub profile: Option<PathBuf>,
+    /// Compare these two generations (of --profile, default the system profile).
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["before", "after"], help_heading = "Inputs")]
+    pub generations: Option<Vec<u64>>,
+    /// Compare derivations even when both sides are realised (via their derivers).
+    #[arg(long, help_heading = "Inputs")]
+    pub drv: bool,
+
+    /// After the package view, explain why package NAME changed, down to the
+    /// derivations (repeatable).
+    #[arg(long, value_name = "NAME", help_heading = "Derivation view")]
+    pub explain: Vec<String>,
+    /// Follow changed inputs at most N levels below the roots.
+    #[arg(long, value_name = "N", help_heading = "Derivation view")]
+    pub depth: Option<usize>,
+    /// Show every compared derivation and whole values, not a bounded summary.
+    #[arg(long, help_heading = "Derivation view")]
+    pub full: bool,
+
+    /// Print the comparison as JSON (schema "flakegate.diff/1").
+    #[arg(long, conflicts_with = "markdown", help_heading = "Output")]
+    pub json: bool,
+    /// Print Markdown for a PR comment or $GITHUB_STEP_SUMMARY.
+    #[arg(long, help_heading = "Output")]
+    pub markdown: bool,
+    /// Write the output to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when the two sides differ.
+    #[arg(long, help_heading = "Output")]
+    pub exit_code: bool,
+    /// When to use colour in the terminal output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
+    pub color: ColorChoice,
+}
+
+/// What `--json` prints: one or both views.
+#[derive(Debug, Serialize)]
+pub struct DiffOutput {
+    pub schema: &'static str,
+    pub closure: Option<ClosureDiff>,
+    /// The derivation view, or the `--explain` drill-downs of the package view.
+    pub derivations: Vec<Explained>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Explained {
+    /// The package asked about with --explain, or null for a derivation view.
+    pub package: Option<String>,
+    pub report: DrvDiffReport,
+}
+
+const DEFAULT_PROFILE: &str = "/nix/var/nix/profiles/system";
+
+pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
+    let store = Store::open(BackendChoice::Auto, false)?;
+    let progress = Progress::new(false);
+    let opts = DrvDiffOptions {
+        max_depth: args.depth,
+        ..DrvDiffOptions::default()
+    };
+    let (before, after) = sides(args)?;
+    let drv_view = args.drv
+        || [&before, &after]
+            .iter()
+            .any(|s| matches!(installable::classify(s), Kind::Flake(_)) || s.ends_with(".drv"));
+    let output = if drv_view {
+        progress.step("evaluating derivations");
+        let a = installable::derivation_of(&before, &store)?;
+        let b = installable::derivation_of(&after, &store)?;
+        progress.step("comparing derivations");
+        let report = flakegate_diff::diff_derivations(&source(&store), &a, &b, &opts)?;
+        DiffOutput {
+            schema: "flakegate.diff/1",
+            closure: None,
+            derivations: vec![Explained {
+                package: None,
+                report,
+            }],
+        }
+    } else {
+        progress.step("reading closures");
+        let resolve = |s: &str| -> anyhow::Result<String> {
+            let r = installable::resolve(s, &store, ResolveOptions::default())?;
+            match r.paths.as_slice() {
+                [one] => Ok(one.clone()),
+                _ => bail!("{s}: stands for {} store paths; give one", r.paths.len()),
+            }
+        };
+        let (a, b) = (resolve(&before)?, resolve(&after)?);
+        let old = store.closure(std::slice::from_ref(&a))?;
+        let new = store.closure(std::slice::from_ref(&b))?;
+        let selected = selected_paths(&store, &old)
+            .chain(selected_paths(&store, &new))
+            .collect();
+        let diff = flakegate_diff::diff_closures(&old, &new, &selected);
+        let mut derivations = Vec::new();
+        for name in &args.explain {
+            progress.step(format!("explaining {name}"));
+            derivations.push(explain(&store, &diff, name, &opts)?);
+        }
+        DiffOutput {
+            schema: "flakegate.diff/1",
+            closure: Some(diff),
+            derivations,
+        }
+    };
+    progress.finish();
+
+    let format = match (args.json, args.markdown) {
+        (true, _) => Format::Json,
+        (_, true) => Format::Markdown,
+        _ => Format::Terminal,
+    };
+    let color = args.output.is_none() && crate::render::use_color(args.color);
+    let text = render::render(&output, format, color, args.full);
+    match &args.output {
+        Some(file) => write_atomic(file, text.as_bytes())?,
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(text.as_bytes())?;
+        }
+    }
+    let differs = output.closure.as_ref().is_some_and(|c| {
+        !c.packages.is_empty() || c.summary.paths_added + c.summary.paths_removed > 0
+    }) || output
+        .derivations
+        .iter()
+        .any(|d| d.package.is_none() && d.report.before != d.report.after);
+    Ok(if args.exit_code && differs {
+        Outcome::GateFailed
+    } else {
+        Outcome::Success
+    })
+}
+
+/// The two installables to compare, from positional arguments or a profile.
+fn sides(args: &DiffArgs) -> anyhow::Result<(String, String)> {
+    if let (Some(a), Some(b)) = (&args.before, &args.after) {
+        return Ok((a.clone(), b.clone()));
+    }
+    let profile_path = args
+        .profile
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_PROFILE));
+    if args.profile.is_none() && args.generations.is_none() {
+        bail!(
+            "nothing to compare: give BEFORE and AFTER, --profile PROFILE or --generations OLD NEW (see --help)"
+        );
+    }
+    let link = |p: PathBuf| {
+        p.to_str()
+            .map(str::to_owned)
+            .context("profile path is not UTF-8")
+    };
+    if let Some(g) = &args.generations {
+        let a = profile::generation(&profile_path, g[0])?;
+        let b = profile::generation(&profile_path, g[1])?;
+        return Ok((link(a)?, link(b)?));
+    }
+    let all = profile::generations(&profile_path)?;
+    match all.as_slice() {
+        [.., a, b] => Ok((link(a.link.clone())?, link(b.link.clone())?)),
+        _ => bail!(
+            "{}: only one generation, nothing to compare",
+            profile_path.display()
+        ),
+    }
+}
+
+/// What the user selected: the root's direct references, or those of its
+/// `sw` (system-path) for a NixOS system.
+fn selected_paths<'a>(
+    store: &Store,
+    closure: &'a flakegate_store::Closure,
+) -> impl Iterator<Item = String> + 'a {
+    let root = closure.roots.first().cloned().unwrap_or_default();
+    let holder = profile::nixos_sw(&root, store.store_dir()).unwrap_or(root);
+    closure
+        .paths
+        .iter()
+        .filter(move |p| p.path == holder)
+        .flat_map(|p| p.references.iter().cloned())
+}
+
+/// Why package `name` changed: the derivations of its before and after paths.
+fn explain(
+    store: &Store,
+    diff: &ClosureDiff,
+    name: &str,
+    opts: &DrvDiffOptions,
+) -> anyhow::Result<Explained> {
+    let package: &PackageDiff =
+        diff.packages
+            .iter()
+            .find(|p| p.name == name)
+            .with_context(|| {
+                let names: Vec<&str> = diff
+                    .packages
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .take(12)
+                    .collect();
+                format!(
+                    "--explain {name}: not among the changed packages ({})",
+                    names.join(", ")
+                )
+            })?;
+    let pick = |paths: &[String]| -> Option<String> {
+        // The default output names the package best: the path without an output suffix.
+        paths
+            .iter()
+            .find(|p| {
+                flakegate_store::name::PackageName::of_path(p)
+                    .output
+                    .is_none()
+            })
+            .or_else(|| paths.first())
+            .cloned()
+    };
+    let (Some(a), Some(b)) = (pick(&package.before_paths), pick(&package.after_paths)) else {
+        bail!(
+            "--explain {name}: the package was {} — there is no pair of derivations to compare",
+            if package.before_paths.is_empty() {
+                "added"
+            } else {
+                "removed"
+            }
+        );
+    };
+    let deriver = |p: &str| -> anyhow::Result<String> {
+        store
+            .deriver(p)?
+            .with_context(|| format!("--explain {name}: the store does not know the .drv of {p}"))
+    };
+    let report =
+        flakegate_diff::diff_derivations(&source(store), &deriver(&a)?, &deriver(&b)?, opts)?;
+    Ok(Explained {
+        package: Some(name.to_owned()),
+        report,
+    })
+}
+
+/// `.drv` files and small sources, read from the store.
+struct StoreSource {
+    store_dir: StoreDir,
+}
+
+fn source(store: &Store) -> StoreSource {
+    StoreSource {
+        store_dir: store.store_dir().clone(),
+    }
+}
+
+impl DrvSource for StoreSource {
+    fn load(&self, drv_path: &str) -> Result<Derivation, String> {
+        drv::read(drv_path, &self.store_dir).map_err(|e| e.to_string())
+    }
+
+    fn read_small_text(&self, path: &str, limit: u64) -> Option<String> {
+        drv::read_small_text(path, limit)
+    }
+
+    fn store_dir(&self) -> &str {
+        self.store_dir.as_str()
+    }
+}
