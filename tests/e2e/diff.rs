@@ -322,22 +322,9 @@ fn derivation_view_of_special_derivations() {
 
 #[test]
 fn flake_references_are_diffed_without_building() {
-    let system = duct::cmd!(
-        "nix-instantiate",
-        "--eval",
-        "--json",
-        "--expr",
-        "builtins.currentSystem"
-    )
-    .read()
-    .expect("system")
-    .trim_matches('"')
-    .to_owned();
+    let system = kit::current_system();
     let dir = tempfile::tempdir().expect("tempdir");
-    let nonce = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock")
-        .as_nanos();
+    let nonce = kit::nonce();
     let mut refs = Vec::new();
     for (side, flag) in [("a", "--old"), ("b", "--new")] {
         let flake_dir = dir.path().join(side);

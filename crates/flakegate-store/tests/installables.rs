@@ -16,29 +16,11 @@ fn resolve_str(input: &str, build: bool) -> Result<Vec<String>, StoreError> {
 
 /// A derivation no earlier test run can have built: its name carries a nonce.
 fn fresh_derivation_expr(tag: &str, system: &str) -> String {
-    let nonce = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock")
-        .as_nanos();
+    let nonce = kit::nonce();
     format!(
         r#"derivation {{ name = "fresh-{tag}-{nonce}"; system = "{system}";
               builder = "/bin/sh"; args = [ "-c" "echo built > $out" ]; }}"#
     )
-}
-
-/// Flakes are pure: they cannot ask for `builtins.currentSystem` themselves.
-fn current_system() -> String {
-    duct::cmd!(
-        "nix-instantiate",
-        "--eval",
-        "--json",
-        "--expr",
-        "builtins.currentSystem"
-    )
-    .read()
-    .expect("nix-instantiate")
-    .trim_matches(|c| c == '"' || c == '\n')
-    .to_owned()
 }
 
 #[test]
@@ -119,7 +101,7 @@ fn a_drv_stands_for_its_outputs() {
 fn build_realises_a_drv() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("fresh.nix");
-    std::fs::write(&file, fresh_derivation_expr("drv", &current_system())).expect("write");
+    std::fs::write(&file, fresh_derivation_expr("drv", &kit::current_system())).expect("write");
     let drv = kit::instantiate(&file, None).remove(0);
     assert!(matches!(
         resolve_str(&drv, false),
@@ -133,7 +115,7 @@ fn build_realises_a_drv() {
 #[test]
 fn flake_references_evaluate_without_building() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let system = current_system();
+    let system = kit::current_system();
     let flake = format!(
         r#"{{ outputs = {{ self }}: {{ packages.{system} = {{
               fresh = {};

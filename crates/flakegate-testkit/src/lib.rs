@@ -21,5 +21,6 @@ pub use fixtures::{
     synthetic_closure, synthetic_closure_seeded, unrealised_drv,
 };
 pub use nix::{
-    eval_json, instantiate, is_valid, nix_build, nix_build_str, references, requisites, store_name,
+    current_system, eval_json, instantiate, is_valid, nix_build, nix_build_str, nonce, references,
+    requisites, store_name,
 };

@@ -120,6 +120,26 @@ pub fn references(path: &str) -> Vec<String> {
     ))
 }
 
+/// `builtins.currentSystem`, for flakes written by tests: flakes evaluate
+/// purely and cannot ask for it themselves.
+pub fn current_system() -> String {
+    let out = duct::cmd(
+        "nix-instantiate",
+        ["--eval", "--json", "--expr", "builtins.currentSystem"],
+    )
+    .read()
+    .expect("nix-instantiate runs");
+    serde_json::from_str(&out).expect("a JSON string")
+}
+
+/// A nonce for names of derivations that no earlier run can have built.
+pub fn nonce() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_nanos()
+}
+
 /// Whether PATH is a valid store path (`nix-store --check-validity`).
 pub fn is_valid(path: &str) -> bool {
     duct::cmd("nix-store", ["--check-validity", path])
