@@ -141,6 +141,7 @@
           subcommandApps = {
             closure = "Report a closure's size and gate it on budgets: nix run .#closure -- INSTALLABLE";
             diff = "Compare two generations or derivations, package by package: nix run .#diff -- OLD NEW";
+            bench = "Benchmark flake evaluation with Nix's exact counters and regression gates: nix run .#bench -- [FLAKE]";
           };
 
           mkSubcommandApp = name: description: {

@@ -251,7 +251,7 @@ fn outputs_that_need_no_input_evaluate_offline() {
     assert_eq!(names(&packages), ["default", "flakegate"]);
     // Only `default` and `closure` for now; diff, sbom and bench come later.
     let apps = eval_offline(&flake, "apps.x86_64-linux", Some("builtins.attrNames"));
-    assert_eq!(names(&apps), ["closure", "default", "diff"]);
+    assert_eq!(names(&apps), ["bench", "closure", "default", "diff"]);
     let checks = eval_offline(&flake, "checks.x86_64-linux", Some("builtins.attrNames"));
     assert_eq!(
         names(&checks),
@@ -383,7 +383,7 @@ fn apps_run_flakegate_and_its_subcommands() {
     assert_eq!(stdout(&app), stdout(&util::run(&["--help"])));
 
     // Every app says what it does.
-    for name in ["default", "closure", "diff"] {
+    for name in ["default", "closure", "diff", "bench"] {
         let out = run(stand_ins
             .nix(
                 "eval",

@@ -1,5 +1,6 @@
 //! End-to-end tests: the `flakegate` binary against a real Nix and real fixture closures.
 
+mod bench;
 mod closure;
 mod diff;
 mod flake;

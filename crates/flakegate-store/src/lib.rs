@@ -10,6 +10,7 @@
 pub mod backend;
 pub mod drv;
 mod error;
+pub mod eval;
 pub mod hash;
 pub mod installable;
 pub mod name;

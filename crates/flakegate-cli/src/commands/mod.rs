@@ -1,6 +1,7 @@
 //! One file per subcommand; this enum and `dispatch` are the only places that
 //! know them all.
 
+mod bench;
 mod closure;
 pub mod diff;
 
@@ -10,6 +11,10 @@ use crate::exit::Outcome;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Benchmark flake evaluation: time, CPU, memory and Nix's exact
+    /// evaluator counters, with baselines, gates and A/B comparisons.
+    #[command(after_help = bench::EXAMPLES)]
+    Bench(bench::BenchArgs),
     /// Measure closure sizes: totals, what each dependency adds, duplicates,
     /// budgets and baselines.
     #[command(after_help = closure::EXAMPLES)]
@@ -22,6 +27,7 @@ pub enum Command {
 
 pub fn dispatch(command: Command) -> anyhow::Result<Outcome> {
     match command {
+        Command::Bench(args) => bench::run(&args),
         Command::Closure(args) => closure::run(&args),
         Command::Diff(args) => diff::run(&args),
     }

@@ -1,6 +1,7 @@
 //! Every output format renders the same [`ClosureReport`]; `--json` is that
 //! value itself.
 
+pub mod bench;
 pub mod diff;
 mod markdown;
 pub mod style;
