@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use flakegate_closure::{ClosureReport, GateStatus};
 
-use super::{gate_label, gate_values, short, versions};
+use super::{duplicate_instances, gate_label, gate_values, md_code as code, short, versions};
 use crate::units::{signed_size, size};
 
 fn status_icon(s: GateStatus) -> &'static str {
@@ -13,11 +13,6 @@ fn status_icon(s: GateStatus) -> &'static str {
         GateStatus::Warn => "⚠️ warn",
         GateStatus::Fail => "❌ fail",
     }
-}
-
-/// Store names can hold characters Markdown tables treat specially.
-fn code(s: &str) -> String {
-    format!("`{}`", s.replace('|', "\\|").replace('`', "'"))
 }
 
 pub fn render(r: &ClosureReport) -> String {
@@ -126,23 +121,12 @@ pub fn render(r: &ClosureReport) -> String {
             r.duplicates.len()
         );
         for d in &r.duplicates {
-            let inst: Vec<String> = d
-                .instances
-                .iter()
-                .map(|i| {
-                    format!(
-                        "{} ({})",
-                        i.version.as_deref().unwrap_or("no version"),
-                        size(i.size)
-                    )
-                })
-                .collect();
             let _ = writeln!(
                 o,
                 "| {} | {} | {} |",
                 size(d.extra_size),
                 code(&d.name),
-                inst.join(", ")
+                duplicate_instances(d)
             );
         }
         let _ = writeln!(o, "\n</details>\n");

@@ -46,6 +46,27 @@ fn short(path: &str) -> &str {
     store_path_name(path)
 }
 
+/// A store name or package name as Markdown code, safe inside a table.
+pub(crate) fn md_code(s: &str) -> String {
+    format!("`{}`", s.replace('|', "\\|").replace('`', "'"))
+}
+
+/// `1.1.1w (5.0 KiB), 3.0.14 (9.6 KiB)`: the instances of a duplicate.
+fn duplicate_instances(d: &flakegate_closure::Duplicate) -> String {
+    let parts: Vec<String> = d
+        .instances
+        .iter()
+        .map(|i| {
+            format!(
+                "{} ({})",
+                i.version.as_deref().unwrap_or("no version"),
+                crate::units::size(i.size)
+            )
+        })
+        .collect();
+    parts.join(", ")
+}
+
 /// A gate's label for humans.
 fn gate_label(gate: &str) -> &str {
     match gate {

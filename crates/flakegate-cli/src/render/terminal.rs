@@ -5,7 +5,7 @@ use std::fmt::Write;
 use flakegate_closure::{ClosureReport, GateStatus};
 
 use super::style::Paint;
-use super::{gate_label, gate_values, short, versions};
+use super::{duplicate_instances, gate_label, gate_values, short, versions};
 use crate::units::{signed_size, size};
 
 pub fn render(r: &ClosureReport, color: bool) -> String {
@@ -95,23 +95,12 @@ pub fn render(r: &ClosureReport, color: bool) -> String {
             size(extra)
         );
         for d in &r.duplicates {
-            let instances: Vec<String> = d
-                .instances
-                .iter()
-                .map(|i| {
-                    format!(
-                        "{} ({})",
-                        i.version.as_deref().unwrap_or("no version"),
-                        size(i.size)
-                    )
-                })
-                .collect();
             let _ = writeln!(
                 o,
                 "  {:>10}  {}: {}",
                 size(d.extra_size),
                 d.name,
-                instances.join(", ")
+                duplicate_instances(d)
             );
         }
     }

@@ -8,13 +8,10 @@ use flakegate_store::name::store_path_name;
 
 use super::{field_text, section, versions};
 use crate::commands::diff::DiffOutput;
+use crate::render::md_code as code;
 use crate::units::{signed_size, size};
 
 const SHOWN_PAIRS: usize = 12;
-
-fn code(s: &str) -> String {
-    format!("`{}`", s.replace('|', "\\|").replace('`', "'"))
-}
 
 pub fn render(out: &DiffOutput, full: bool) -> String {
     let mut o = String::new();
