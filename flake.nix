@@ -54,6 +54,7 @@
               (craneLib.fileset.commonCargoSources ./.)
               ./tests
               (lib.fileset.fileFilter (file: file.hasExt "snap") ./crates)
+              ./crates/flakegate-store/src/meta_eval.nix # include_str! by the store crate
             ];
           };
 
@@ -142,6 +143,7 @@
             closure = "Report a closure's size and gate it on budgets: nix run .#closure -- INSTALLABLE";
             diff = "Compare two generations or derivations, package by package: nix run .#diff -- OLD NEW";
             bench = "Benchmark flake evaluation with Nix's exact counters and regression gates: nix run .#bench -- [FLAKE]";
+            sbom = "Export a CycloneDX 1.6 or SPDX 2.3 SBOM of a closure or a derivation graph: nix run .#sbom -- INSTALLABLE";
           };
 
           mkSubcommandApp = name: description: {

@@ -88,4 +88,39 @@ in
         preferLocalBuild = true;
         allowSubstitutes = false;
       };
+
+  # The SBOM of `drv`'s runtime closure, as a file: CycloneDX 1.6 JSON
+  # (`format = "cyclonedx"`) or SPDX 2.3 JSON (`format = "spdx"`), the same
+  # document `flakegate sbom` writes for the same package.
+  sbom =
+    {
+      pkgs,
+      drv,
+      format ? "cyclonedx",
+    }:
+    if format != "cyclonedx" && format != "spdx" then
+      throw "flakegate.lib.sbom: format must be \"cyclonedx\" or \"spdx\""
+    else
+      derivation {
+        name = "${drv.name or "closure"}.${if format == "spdx" then "spdx" else "cdx"}.json";
+        system = systemOf pkgs;
+        builder = "${flakegate}/bin/flakegate";
+        args = [
+          "sbom"
+          "--in-build"
+          "--format"
+          format
+        ];
+        __structuredAttrs = true;
+        # The runtime graph, with NAR hashes.
+        exportReferencesGraph.closure = [ drv ];
+        # The .drv files (to group outputs by package and find sources): only
+        # the .drv closure becomes an input, none of its outputs is built.
+        drvPath = builtins.unsafeDiscardOutputDependency drv.drvPath;
+        # Licenses, homepages, CPEs: the walker `flakegate sbom` runs with
+        # `nix eval`, here at evaluation time; its strings carry no context.
+        sbomMeta = builtins.toJSON (import ../crates/flakegate-store/src/meta_eval.nix drv);
+        preferLocalBuild = true;
+        allowSubstitutes = false;
+      };
 }

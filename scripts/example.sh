@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup-nix.sh >/dev/null
+bash scripts/setup.sh >/dev/null
 system=$(nix-build tests/fixtures/package-set.nix -A toplevel --no-out-link)
 cargo run --quiet --locked -p flakegate -- \
   closure "$system" --max-size 1MiB --warn-size 300KiB --why openssl-1.1.1w "$@"

@@ -234,7 +234,7 @@ fn outputs_that_need_no_input_evaluate_offline() {
     let templates = eval_offline(&flake, "templates", Some("builtins.attrNames"));
     assert_eq!(names(&templates), ["ci", "default"]);
     let lib = eval_offline(&flake, "lib", Some("builtins.attrNames"));
-    assert_eq!(names(&lib), ["closureBudget"]);
+    assert_eq!(names(&lib), ["closureBudget", "sbom"]);
 
     // The per-system attribute sets have their names before nixpkgs is read.
     let systems = [
@@ -251,7 +251,10 @@ fn outputs_that_need_no_input_evaluate_offline() {
     assert_eq!(names(&packages), ["default", "flakegate"]);
     // Only `default` and `closure` for now; diff, sbom and bench come later.
     let apps = eval_offline(&flake, "apps.x86_64-linux", Some("builtins.attrNames"));
-    assert_eq!(names(&apps), ["bench", "closure", "default", "diff"]);
+    assert_eq!(
+        names(&apps),
+        ["bench", "closure", "default", "diff", "sbom"]
+    );
     let checks = eval_offline(&flake, "checks.x86_64-linux", Some("builtins.attrNames"));
     assert_eq!(
         names(&checks),
@@ -383,7 +386,7 @@ fn apps_run_flakegate_and_its_subcommands() {
     assert_eq!(stdout(&app), stdout(&util::run(&["--help"])));
 
     // Every app says what it does.
-    for name in ["default", "closure", "diff", "bench"] {
+    for name in ["default", "closure", "diff", "bench", "sbom"] {
         let out = run(stand_ins
             .nix(
                 "eval",

@@ -4,4 +4,5 @@ mod bench;
 mod closure;
 mod diff;
 mod flake;
+mod sbom;
 mod util;

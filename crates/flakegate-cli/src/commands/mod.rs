@@ -4,6 +4,7 @@
 mod bench;
 mod closure;
 pub mod diff;
+mod sbom;
 
 use clap::Subcommand;
 
@@ -23,6 +24,10 @@ pub enum Command {
     /// downgraded, added, removed or rebuilt, and why a derivation changed.
     #[command(after_help = diff::EXAMPLES)]
     Diff(diff::DiffArgs),
+    /// Export a CycloneDX 1.6 or SPDX 2.3 SBOM of a closure or a derivation
+    /// graph.
+    #[command(after_help = sbom::EXAMPLES)]
+    Sbom(sbom::SbomArgs),
 }
 
 pub fn dispatch(command: Command) -> anyhow::Result<Outcome> {
@@ -30,5 +35,6 @@ pub fn dispatch(command: Command) -> anyhow::Result<Outcome> {
         Command::Bench(args) => bench::run(&args),
         Command::Closure(args) => closure::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Sbom(args) => sbom::run(&args),
     }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes a machine ready for flakegate's tests: a single-user Nix (Debian's
-# nix-bin is enough, 2.8 or newer) with flakes enabled. Idempotent.
+# nix-bin is enough, 2.8 or newer) with flakes enabled, and the official
+# CycloneDX and SPDX validators the SBOM tests run. Idempotent.
 set -euo pipefail
 
 if ! command -v nix-build >/dev/null 2>&1; then
@@ -8,7 +9,7 @@ if ! command -v nix-build >/dev/null 2>&1; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nix-bin >/dev/null
   else
-    echo "setup-nix: install Nix (https://nixos.org/download) and re-run" >&2
+    echo "setup: install Nix (https://nixos.org/download) and re-run" >&2
     exit 1
   fi
 fi
@@ -25,5 +26,10 @@ add experimental-features "nix-command flakes"
 # cache only adds retries to every build.
 add substituters ""
 add sandbox false
+
+# The SBOM tests validate every document with the official CycloneDX and
+# SPDX validators (pip skips what is installed).
+python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+  'cyclonedx-python-lib[json-validation]' spdx-tools
 
 nix --version

@@ -1,0 +1,360 @@
+//! `flakegate sbom`: a CycloneDX 1.6 or SPDX 2.3 document for a closure
+//! (runtime) or a derivation graph (build time).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use flakegate_sbom::{Bom, DrvFacts, Format, Options};
+use flakegate_store::backend::attrs_json;
+use flakegate_store::installable::{self, Kind, ResolveOptions};
+use flakegate_store::meta_eval::{self, EvalMeta};
+use flakegate_store::{BackendChoice, Closure, Store, StoreDir, StoreError, drv};
+
+use crate::exit::Outcome;
+use crate::output::write_atomic;
+use crate::progress::Progress;
+
+pub const EXAMPLES: &str = "\
+Examples:
+  flakegate sbom .#hello > hello.cdx.json
+  flakegate sbom .#hello --format spdx -o hello.spdx.json
+  flakegate sbom ./result --build
+  flakegate sbom .#nixosConfigurations.host.config.system.build.toplevel --buildtime
+
+--runtime (default) describes the realised closure and its real references;
+--buildtime the derivation graph: every input derivation and source, nothing
+built. A flake reference is evaluated once for licenses, homepages,
+descriptions and CPEs; a store path or .drv gets what the store and the .drv
+files give, and the document says that metadata was unavailable.
+Output is byte-reproducible; SOURCE_DATE_EPOCH sets the document's date.";
+
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// A flake reference (.#pkg), a store path or a symlink to one
+    /// (./result), or a .drv.
+    #[arg(value_name = "INSTALLABLE", required_unless_present = "in_build")]
+    pub installable: Option<String>,
+
+    /// The document format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Cyclonedx, help_heading = "Output")]
+    pub format: FormatArg,
+    /// Write the document to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+    /// Explain where data came from, on stderr.
+    #[arg(short, long, help_heading = "Output")]
+    pub verbose: bool,
+
+    /// Describe the realised runtime closure (the default).
+    #[arg(long, conflicts_with = "buildtime", help_heading = "Graph")]
+    pub runtime: bool,
+    /// Describe the derivation graph instead: every input derivation and
+    /// source; nothing needs to be built.
+    #[arg(long, help_heading = "Graph")]
+    pub buildtime: bool,
+
+    /// Build the installable when it is not realised (runtime SBOMs).
+    #[arg(long, conflicts_with = "buildtime", help_heading = "Store")]
+    pub build: bool,
+    /// Where path infos come from: the store database, `nix path-info`, or
+    /// the database with a fallback to `nix` (default).
+    #[arg(long, value_enum, default_value_t = BackendArg::Auto, help_heading = "Store")]
+    pub backend: BackendArg,
+    /// Open the store database as immutable (no locks; may read torn data
+    /// while Nix writes).
+    #[arg(long, help_heading = "Store")]
+    pub db_immutable: bool,
+    /// Run as a Nix builder (see the flake's lib.sbom): read the closure,
+    /// the .drv and the evaluated metadata from $NIX_ATTRS_JSON_FILE or
+    /// ./.attrs.json and write the document to $out.
+    #[arg(long, conflicts_with_all = ["installable", "buildtime", "output"], help_heading = "Store")]
+    pub in_build: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// CycloneDX 1.6 JSON.
+    #[value(alias = "cdx")]
+    Cyclonedx,
+    /// SPDX 2.3 JSON.
+    Spdx,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum BackendArg {
+    Auto,
+    Db,
+    Cli,
+}
+
+impl FormatArg {
+    fn format(self) -> Format {
+        match self {
+            Self::Cyclonedx => Format::CycloneDx,
+            Self::Spdx => Format::Spdx,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Cyclonedx => "CycloneDX 1.6",
+            Self::Spdx => "SPDX 2.3",
+        }
+    }
+}
+
+pub fn run(args: &SbomArgs) -> anyhow::Result<Outcome> {
+    let opts = Options {
+        timestamp: source_date_epoch()?,
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+    };
+    if args.in_build {
+        return in_build(args, &opts);
+    }
+    let input = args
+        .installable
+        .as_deref()
+        .context("no installable given (try `flakegate sbom .#pkg`, or --help)")?;
+    let progress = Progress::new(false);
+    let store = Store::open(backend(args.backend), args.db_immutable)?;
+    if args.verbose {
+        for note in store.notes() {
+            eprintln!("note: {note}");
+        }
+    }
+    let started = std::time::Instant::now();
+    let bom = if args.buildtime {
+        buildtime(input, &store, &opts, &progress, args.verbose)?
+    } else {
+        runtime(input, &store, args.build, &opts, &progress, args.verbose)?
+    };
+    progress.finish();
+    if args.verbose {
+        eprintln!(
+            "note: {} components, {} dependencies in {} ms",
+            bom.components.len() + 1,
+            bom.edge_count(),
+            started.elapsed().as_millis()
+        );
+    }
+    let rendering = std::time::Instant::now();
+    let text = flakegate_sbom::render(&bom, args.format.format());
+    if args.verbose {
+        eprintln!(
+            "note: rendered {} bytes in {} ms",
+            text.len(),
+            rendering.elapsed().as_millis()
+        );
+    }
+    match &args.output {
+        Some(file) => {
+            write_atomic(file, text.as_bytes())?;
+            eprintln!(
+                "wrote {} ({}, {} components, {} dependencies)",
+                file.display(),
+                args.format.label(),
+                bom.components.len() + 1,
+                bom.edge_count()
+            );
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(text.as_bytes())?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+fn backend(arg: BackendArg) -> BackendChoice {
+    match arg {
+        BackendArg::Auto => BackendChoice::Auto,
+        BackendArg::Db => BackendChoice::Db,
+        BackendArg::Cli => BackendChoice::Cli,
+    }
+}
+
+/// `SOURCE_DATE_EPOCH` (seconds), the only date an SBOM carries.
+fn source_date_epoch() -> anyhow::Result<Option<i64>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH={v:?} is not a number of seconds")),
+        _ => Ok(None),
+    }
+}
+
+fn runtime(
+    input: &str,
+    store: &Store,
+    build: bool,
+    opts: &Options,
+    progress: &Progress,
+    verbose: bool,
+) -> anyhow::Result<Bom> {
+    progress.step(format!("resolving {input}"));
+    let resolved = match meta_eval::resolve(input, store, ResolveOptions { build }, true) {
+        Ok(r) => r,
+        Err(StoreError::NotRealised { input, path, drv }) => bail!(
+            "{input}: not realised ({path} is not in the store); a runtime SBOM describes the \
+             built closure: pass --build to build it, or --buildtime for the graph of {drv} \
+             (nothing is built)"
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    let roots = resolved.resolved.paths.clone();
+    progress.step(format!("reading the closure of {input}"));
+    let closure = store.closure(&roots)?;
+    let root_drv = match &resolved.resolved.drv_path {
+        Some(d) => Some(d.clone()),
+        None => match roots.first() {
+            Some(root) => store.deriver(root)?,
+            None => None,
+        },
+    };
+    progress.step("reading the derivation graph");
+    let drvs = match &root_drv {
+        Some(d) => match read_drvs(d, store.store_dir()) {
+            Ok(drvs) => drvs,
+            Err(e) => {
+                // The store path is still described, by its store facts.
+                eprintln!(
+                    "note: {input}: cannot read its derivation graph ({e:#}); outputs are not grouped by package and sources are not listed"
+                );
+                BTreeMap::new()
+            }
+        },
+        None => {
+            if verbose {
+                eprintln!(
+                    "note: {input}: the store knows no .drv for it; every path is its own component"
+                );
+            }
+            BTreeMap::new()
+        }
+    };
+    if verbose {
+        eprintln!(
+            "note: {} paths, {} derivations, metadata {}",
+            closure.paths.len(),
+            drvs.len(),
+            if resolved.meta.is_some() {
+                "from evaluation"
+            } else {
+                "unavailable (not a flake reference)"
+            }
+        );
+    }
+    Ok(flakegate_sbom::runtime(
+        &closure,
+        &drvs,
+        resolved.meta.as_ref(),
+        opts,
+    )?)
+}
+
+fn buildtime(
+    input: &str,
+    store: &Store,
+    opts: &Options,
+    progress: &Progress,
+    verbose: bool,
+) -> anyhow::Result<Bom> {
+    progress.step(format!("resolving {input}"));
+    let (root_drv, meta) = match installable::classify(input) {
+        Kind::Flake(reference) => {
+            let meta = meta_eval::evaluate(&reference)?;
+            (meta.root_drv.clone(), Some(meta))
+        }
+        Kind::Path(_) => (installable::derivation_of(input, store)?, None),
+    };
+    progress.step("reading the derivation graph");
+    let started = std::time::Instant::now();
+    let drvs = read_drvs(&root_drv, store.store_dir())?;
+    if verbose {
+        eprintln!(
+            "note: read {} .drv files in {} ms",
+            drvs.len(),
+            started.elapsed().as_millis()
+        );
+    }
+    let mut sources: Vec<String> = drvs
+        .values()
+        .flat_map(|f| f.input_srcs.iter().cloned())
+        .collect();
+    sources.sort_unstable();
+    sources.dedup();
+    progress.step(format!("reading {} input sources", sources.len()));
+    let sources = store.closure(&sources)?;
+    if verbose {
+        eprintln!(
+            "note: {} derivations, {} input sources (with their references)",
+            drvs.len(),
+            sources.paths.len()
+        );
+    }
+    Ok(flakegate_sbom::buildtime(
+        &root_drv,
+        &drvs,
+        &sources,
+        meta.as_ref(),
+        opts,
+    )?)
+}
+
+/// The closure of a `.drv`, each file read once.
+fn read_drvs(root: &str, store_dir: &StoreDir) -> anyhow::Result<BTreeMap<String, DrvFacts>> {
+    let graph = drv::closure(&[root.to_owned()], store_dir)?;
+    Ok(DrvFacts::read_all(&graph, store_dir)?)
+}
+
+/// Inside a build (lib.sbom): the runtime closure from
+/// `exportReferencesGraph`, the `.drv` from `drvPath` (its files are inputs
+/// of the build), the metadata from `sbomMeta`; the document goes to $out.
+fn in_build(args: &SbomArgs, opts: &Options) -> anyhow::Result<Outcome> {
+    let file = attrs_json::locate();
+    let attrs = attrs_json::read(&file)?;
+    let name = file.display().to_string();
+    let out = attrs
+        .outputs
+        .get("out")
+        .and_then(serde_json::Value::as_str)
+        .map(PathBuf::from)
+        .with_context(|| format!("{name}: no outputs.out to write the SBOM to"))?;
+    let meta = match attrs.attrs.get("sbomMeta") {
+        Some(serde_json::Value::String(json)) => Some(
+            EvalMeta::from_json(json.as_bytes())
+                .map_err(|e| anyhow::anyhow!("{name}: sbomMeta is not the walker's JSON: {e}"))?,
+        ),
+        None | Some(serde_json::Value::Null) => None,
+        Some(_) => bail!("{name}: sbomMeta is not a JSON string"),
+    };
+    // Inside a build Nix sets `NIX_STORE` to the store directory.
+    let store_dir = std::env::var("NIX_STORE")
+        .ok()
+        .filter(|d| d.starts_with('/'))
+        .map_or_else(StoreDir::from_env, |d| StoreDir::new(&d));
+    let drvs = match attrs
+        .attrs
+        .get("drvPath")
+        .and_then(serde_json::Value::as_str)
+    {
+        Some(d) => read_drvs(d, &store_dir)?,
+        None => BTreeMap::new(),
+    };
+    let closure: Closure = attrs.closure;
+    let bom = flakegate_sbom::runtime(&closure, &drvs, meta.as_ref(), opts)?;
+    let text = flakegate_sbom::render(&bom, args.format.format());
+    write_atomic(&out, text.as_bytes())?;
+    println!(
+        "flakegate sbom: {} of {} ({} components, {} dependencies)",
+        args.format.label(),
+        bom.root.store_path,
+        bom.components.len() + 1,
+        bom.edge_count()
+    );
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,153 @@
+//! The SBOM as flakegate models it, before any format: one value that the
+//! CycloneDX and SPDX renderers both read.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// Which graph the SBOM describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// The realised closure and its real references.
+    Runtime,
+    /// The derivation graph: every input derivation and source.
+    Buildtime,
+}
+
+impl Mode {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Runtime => "runtime",
+            Self::Buildtime => "buildtime",
+        }
+    }
+}
+
+/// Where package metadata (licenses, homepages, …) came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MetadataSource {
+    /// One evaluation of the installable (a flake reference, or `lib.sbom`).
+    Evaluation,
+    /// Not evaluated: only what the store and the `.drv` files give.
+    Unavailable,
+}
+
+/// A hash algorithm, as both formats name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum HashAlg {
+    Md5,
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+/// A digest in lowercase hex.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Hash {
+    pub alg: HashAlg,
+    pub hex: String,
+}
+
+/// What kind of thing a component is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Built by a derivation.
+    Package,
+    /// A fixed-output derivation: a download (`fetchurl` and friends).
+    Source,
+    /// A store path with no derivation behind it (`builtins.toFile`, a
+    /// path copied into the store, or a path whose `.drv` is unknown).
+    File,
+}
+
+/// A declared license.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum License {
+    /// An SPDX license identifier (`MIT`).
+    Spdx(String),
+    /// Anything else, kept as written (`Some Custom License v2`).
+    Named(String),
+}
+
+/// One output of a package that is part of the SBOM's graph.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Output {
+    pub name: String,
+    /// `None` for content-addressed outputs not known before the build.
+    pub path: Option<String>,
+    /// NAR hash of the realised output (runtime SBOMs).
+    pub nar_hash: Option<Hash>,
+}
+
+/// Where a package's source came from: a fixed-output input derivation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceRef {
+    pub drv_path: String,
+    pub urls: Vec<String>,
+    pub hash: Option<Hash>,
+    /// The hash is of the NAR of an unpacked tree (`outputHashMode =
+    /// "recursive"`), not of the downloaded file.
+    pub recursive: bool,
+}
+
+/// One package (all outputs of one derivation), source or file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Component {
+    /// Unique within the document: the `.drv` path, or the store path of a
+    /// component without one.
+    pub bom_ref: String,
+    pub kind: Kind,
+    pub name: String,
+    pub version: Option<String>,
+    pub purl: String,
+    /// The path that stands for the component: its main output (runtime),
+    /// its `.drv` (build time) or the file itself.
+    pub store_path: String,
+    pub drv_path: Option<String>,
+    pub outputs: Vec<Output>,
+    pub hash: Option<Hash>,
+    /// Download locations of a source component.
+    pub urls: Vec<String>,
+    pub sources: Vec<SourceRef>,
+    pub licenses: Vec<License>,
+    pub description: Option<String>,
+    pub homepages: Vec<String>,
+    pub cpe: Option<String>,
+    pub possible_cpes: Vec<String>,
+}
+
+/// The whole SBOM.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Bom {
+    pub mode: Mode,
+    pub metadata: MetadataSource,
+    /// Deterministic, derived from the root: `xxxxxxxx-xxxx-5xxx-…`.
+    pub serial: String,
+    /// Seconds since the epoch (`SOURCE_DATE_EPOCH`), when given.
+    pub timestamp: Option<i64>,
+    pub tool_version: String,
+    /// The described component; it is not repeated in `components`.
+    pub root: Component,
+    /// Every other component, ordered by name, version and reference.
+    pub components: Vec<Component>,
+    /// Reference → the references it depends on (sorted); every component,
+    /// the root included, has an entry.
+    pub dependencies: BTreeMap<String, Vec<String>>,
+}
+
+impl Bom {
+    /// The root, then the other components.
+    pub fn all_components(&self) -> impl Iterator<Item = &Component> {
+        std::iter::once(&self.root).chain(self.components.iter())
+    }
+
+    /// Number of dependency edges.
+    #[must_use]
+    pub fn edge_count(&self) -> usize {
+        self.dependencies.values().map(Vec::len).sum()
+    }
+}

@@ -1,0 +1,187 @@
+# Collects what evaluation knows about a derivation and every derivation
+# reachable through its attributes: names, versions, outputs and the `meta`
+# fields an SBOM wants (licenses, homepage, description, CPEs).
+#
+# Used twice, so that both give the same document:
+#   - `flakegate sbom FLAKEREF` runs `nix eval --json FLAKEREF --apply <this>`
+#     (the file is compiled into the binary);
+#   - nix/lib.nix's `sbom` imports it and passes `builtins.toJSON` of the
+#     result to the builder.
+#
+# Every store path has its string context discarded: the result is data, and
+# nothing it mentions has to be built (a `drvPath` with context would make a
+# derivation depend on every output of the whole build graph). Every field is
+# read through `tryEval`, so a package whose meta throws (broken, insecure,
+# unfree) still yields the rest. Only builtins that Nix 2.8 has are used.
+root:
+let
+  inherit (builtins)
+    attrNames
+    concatMap
+    filter
+    genericClosure
+    isAttrs
+    isList
+    isString
+    listToAttrs
+    map
+    tryEval
+    unsafeDiscardStringContext
+    ;
+
+  # The value, or `fallback` when evaluating it throws.
+  try =
+    fallback: v:
+    let
+      r = tryEval v;
+    in
+    if r.success then r.value else fallback;
+
+  plain = s: unsafeDiscardStringContext s;
+
+  isDrv = v: try false (isAttrs v && (v.type or null) == "derivation" && v ? drvPath);
+
+  # Derivations held by one attribute value: the value itself, or the members
+  # of a list (build inputs are flat lists of derivations).
+  drvsIn =
+    v:
+    if isDrv v then
+      [ v ]
+    else if try false (isList v) then
+      filter isDrv v
+    else
+      [ ];
+
+  # The derivations a derivation was given as attributes (`src`,
+  # `buildInputs`, `nativeBuildInputs`, a multi-output `dev`, ...).
+  children =
+    d:
+    let
+      attrs = try { } (d.drvAttrs or { });
+    in
+    concatMap (n: try [ ] (drvsIn attrs.${n})) (attrNames attrs);
+
+  keyOf = d: plain d.drvPath;
+
+  optionalString = v: if try false (isString v) then [ (plain v) ] else [ ];
+
+  stringsOf =
+    v:
+    if try false (isString v) then
+      [ (plain v) ]
+    else if try false (isList v) then
+      concatMap optionalString v
+    else
+      [ ];
+
+  # nixpkgs licenses are attribute sets ({ spdxId, shortName, fullName, ... }),
+  # or lists of them; old expressions use bare strings.
+  license1 =
+    l:
+    if try false (isString l) then
+      [ (plain l) ]
+    else if try false (isAttrs l) then
+      [
+        {
+          spdxId = try null (if isString (l.spdxId or null) then plain l.spdxId else null);
+          name = try null (
+            let
+              n = l.fullName or l.shortName or null;
+            in
+            if isString n then plain n else null
+          );
+        }
+      ]
+    else
+      [ ];
+
+  licensesOf =
+    l:
+    if try false (isList l) then
+      concatMap (x: try [ ] (license1 x)) l
+    else
+      try [ ] (license1 l);
+
+  metaOf =
+    d:
+    let
+      meta = try { } (if isAttrs (d.meta or null) then d.meta else { });
+      ids = try { } (if isAttrs (meta.identifiers or null) then meta.identifiers else { });
+      cpe = try null (if isString (ids.cpe or null) then plain ids.cpe else null);
+      possible = try [ ] (
+        concatMap (
+          p:
+          if isString p then
+            [ (plain p) ]
+          else if isAttrs p && isString (p.cpe or null) then
+            [ (plain p.cpe) ]
+          else
+            [ ]
+        ) (if isList (ids.possibleCPEs or null) then ids.possibleCPEs else [ ])
+      );
+    in
+    {
+      description = try null (if isString (meta.description or null) then plain meta.description else null);
+      homepage = try [ ] (stringsOf (meta.homepage or null));
+      license = try [ ] (licensesOf (meta.license or null));
+      inherit cpe;
+      possibleCPEs = possible;
+    };
+
+  outputsOf =
+    d:
+    let
+      names = try [ "out" ] (if isList (d.outputs or null) then d.outputs else [ "out" ]);
+    in
+    listToAttrs (
+      concatMap (
+        o:
+        let
+          p = try null (plain d.${o}.outPath);
+        in
+        if p == null then
+          [ ]
+        else
+          [
+            {
+              name = o;
+              value = p;
+            }
+          ]
+      ) names
+    );
+
+  record = d: {
+    drvPath = keyOf d;
+    name = try null (plain d.name);
+    pname = try null (if isString (d.pname or null) then plain d.pname else null);
+    version = try null (if isString (d.version or null) then plain d.version else null);
+    outputs = outputsOf d;
+    meta = metaOf d;
+  };
+
+  reachable = genericClosure {
+    startSet = [
+      {
+        key = keyOf root;
+        drv = root;
+      }
+    ];
+    operator =
+      item:
+      map (c: {
+        key = keyOf c;
+        drv = c;
+      }) (filter (c: try false (isString (keyOf c))) (children item.drv));
+  };
+in
+# Not `drvPath`/`outPath`: `nix eval` prints any attribute set with an
+# `outPath` as that string.
+if !(isDrv root) then
+  throw "flakegate sbom: the installable does not evaluate to a derivation"
+else
+{
+  rootDrv = keyOf root;
+  rootOut = plain root.outPath;
+  packages = map (item: record item.drv) reachable;
+}
