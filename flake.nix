@@ -42,116 +42,14 @@
         system:
         let
           pkgs = nixpkgs.legacyPackages.${system};
-          inherit (pkgs) lib;
           craneLib = crane.mkLib pkgs;
 
-          # crane's cleanCargoSource keeps only Rust and Cargo files, but the
-          # tests read fixtures at run time: Nix files, JSON, Markdown and insta
-          # snapshots under tests/, and snapshots next to the crates.
-          src = lib.fileset.toSource {
-            root = ./.;
-            fileset = lib.fileset.unions [
-              (craneLib.fileset.commonCargoSources ./.)
-              ./tests
-              (lib.fileset.fileFilter (file: file.hasExt "snap") ./crates)
-              ./crates/flakegate-store/src/meta_eval.nix # include_str! by the store crate
-            ];
-          };
+          package = import ./nix/package.nix { inherit pkgs craneLib; };
+          inherit (package) flakegate;
 
-          commonArgs = {
-            inherit src;
-            pname = "flakegate";
-            strictDeps = true;
-          };
-
-          cargoArtifacts = craneLib.buildDepsOnly commonArgs;
-
-          flakegate = craneLib.buildPackage (
-            commonArgs
-            // {
-              inherit cargoArtifacts;
-              # The tests run in the nextest check below, where the ones that
-              # need a live Nix store are filtered out.
-              doCheck = false;
-              meta = {
-                description = "CI quality gates for Nix flakes: closure size budgets, and more";
-                homepage = "https://github.com/flakegate/flakegate";
-                license = [
-                  lib.licenses.mit
-                  lib.licenses.asl20
-                ];
-                mainProgram = "flakegate";
-              };
-            }
-          );
-
-          # Left out of the nextest check because they need a live Nix: the
-          # testkit, and the integration tests of the crates that use it (the
-          # e2e tests among them), build fixture closures with nix-build and
-          # read the Nix store, and a build sandbox has neither a Nix daemon
-          # nor a writable store. CI runs them outside Nix, with cargo.
-          nextestFilter = "not (package(flakegate-testkit) | (rdeps(flakegate-testkit) & kind(test)))";
-
-          checks = {
-            inherit flakegate;
-
-            clippy = craneLib.cargoClippy (
-              commonArgs
-              // {
-                inherit cargoArtifacts;
-                cargoClippyExtraArgs = "--all-targets -- --deny warnings";
-              }
-            );
-
-            fmt = craneLib.cargoFmt { inherit src; };
-
-            nextest = craneLib.cargoNextest (
-              commonArgs
-              // {
-                inherit cargoArtifacts;
-                cargoNextestExtraArgs = lib.escapeShellArgs [
-                  "--no-tests=fail"
-                  "--filterset"
-                  nextestFilter
-                ];
-                env = {
-                  # Missing or changed snapshots fail instead of being written.
-                  INSTA_UPDATE = "no";
-                  CI = "true";
-                };
-              }
-            );
-
-            doc = craneLib.cargoDoc (
-              commonArgs
-              // {
-                inherit cargoArtifacts;
-                env.RUSTDOCFLAGS = "--deny warnings";
-              }
-            );
-
-            # The project applied to itself, through its own `lib`.
-            closure-budget = import ./checks/closure-budget.nix {
-              inherit pkgs flakegate;
-              flakegateLib = self.lib;
-            };
-          };
-
-          # `nix run .#NAME -- ARGS` runs `flakegate NAME ARGS`. A new
-          # subcommand app is one more `name = description;` line here.
-          subcommandApps = {
-            closure = "Report a closure's size and gate it on budgets: nix run .#closure -- INSTALLABLE";
-            diff = "Compare two generations or derivations, package by package: nix run .#diff -- OLD NEW";
-            bench = "Benchmark flake evaluation with Nix's exact counters and regression gates: nix run .#bench -- [FLAKE]";
-            sbom = "Export a CycloneDX 1.6 or SPDX 2.3 SBOM of a closure or a derivation graph: nix run .#sbom -- INSTALLABLE";
-          };
-
-          mkSubcommandApp = name: description: {
-            type = "app";
-            program = "${pkgs.writeShellScript "flakegate-${name}" ''
-              exec ${flakegate}/bin/flakegate ${name} "$@"
-            ''}";
-            meta = { inherit description; };
+          checks = import ./checks {
+            inherit pkgs craneLib package;
+            flakegateLib = self.lib;
           };
         in
         {
@@ -160,14 +58,7 @@
             default = flakegate;
           };
 
-          apps = {
-            default = {
-              type = "app";
-              program = "${flakegate}/bin/flakegate";
-              meta.description = "CI quality gates for Nix flakes: closure size budgets, and more";
-            };
-          }
-          // builtins.mapAttrs mkSubcommandApp subcommandApps;
+          apps = import ./nix/apps.nix { inherit pkgs flakegate; };
 
           inherit checks;
 

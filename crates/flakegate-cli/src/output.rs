@@ -26,3 +26,14 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("{}: cannot replace the file", path.display()))?;
     Ok(())
 }
+
+/// Writes a report to `file` (atomically) or, without one, to stdout.
+pub fn emit(file: Option<&Path>, contents: &[u8]) -> anyhow::Result<()> {
+    match file {
+        Some(f) => write_atomic(f, contents),
+        None => {
+            std::io::stdout().write_all(contents)?;
+            Ok(())
+        }
+    }
+}

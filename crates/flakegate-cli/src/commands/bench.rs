@@ -2,7 +2,6 @@
 //! Nix's exact evaluator counters, baselines, gates and A/B comparisons of
 //! two revisions.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -15,7 +14,7 @@ use flakegate_store::StoreError;
 use flakegate_store::eval::{self, EvalCommand, Frontend, Measurement, revision};
 
 use crate::exit::Outcome;
-use crate::output::write_atomic;
+use crate::output::{emit, write_atomic};
 use crate::render::ColorChoice;
 use crate::units::parse_percent;
 
@@ -169,10 +168,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<Outcome> {
     }
     let color = args.output.is_none() && crate::render::use_color(args.color);
     let text = render(&report, args, color);
-    match &args.output {
-        Some(file) => write_atomic(file, text.as_bytes())?,
-        None => std::io::stdout().write_all(text.as_bytes())?,
-    }
+    emit(args.output.as_deref(), text.as_bytes())?;
     Ok(match report.status {
         GateStatus::Fail => Outcome::GateFailed,
         GateStatus::Pass | GateStatus::Skipped => Outcome::Success,

@@ -11,7 +11,7 @@ use flakegate_store::installable::{self, ResolveOptions};
 use flakegate_store::{BackendChoice, Closure, Store};
 
 use crate::exit::Outcome;
-use crate::output::write_atomic;
+use crate::output::{emit, write_atomic};
 use crate::progress::Progress;
 use crate::render::{self, ColorChoice, Format};
 use crate::units::{parse_percent, parse_size};
@@ -159,20 +159,10 @@ pub fn run(args: &ClosureArgs) -> anyhow::Result<Outcome> {
         write_build_outputs(&out, &report)?;
         print!("{}", render::render(&report, Format::Terminal, false));
     } else {
-        let format = match (args.json, args.markdown) {
-            (true, _) => Format::Json,
-            (_, true) => Format::Markdown,
-            _ => Format::Terminal,
-        };
+        let format = Format::from_flags(args.json, args.markdown);
         let color = args.output.is_none() && render::use_color(args.color);
         let text = render::render(&report, format, color);
-        match &args.output {
-            Some(file) => write_atomic(file, text.as_bytes())?,
-            None => {
-                use std::io::Write;
-                std::io::stdout().write_all(text.as_bytes())?;
-            }
-        }
+        emit(args.output.as_deref(), text.as_bytes())?;
     }
     Ok(match report.status {
         GateStatus::Fail => Outcome::GateFailed,

@@ -13,7 +13,7 @@ use flakegate_store::meta_eval::{self, EvalMeta};
 use flakegate_store::{BackendChoice, Closure, Store, StoreDir, StoreError, drv};
 
 use crate::exit::Outcome;
-use crate::output::write_atomic;
+use crate::output::{emit, write_atomic};
 use crate::progress::Progress;
 
 pub const EXAMPLES: &str = "\
@@ -148,21 +148,15 @@ pub fn run(args: &SbomArgs) -> anyhow::Result<Outcome> {
             rendering.elapsed().as_millis()
         );
     }
-    match &args.output {
-        Some(file) => {
-            write_atomic(file, text.as_bytes())?;
-            eprintln!(
-                "wrote {} ({}, {} components, {} dependencies)",
-                file.display(),
-                args.format.label(),
-                bom.components.len() + 1,
-                bom.edge_count()
-            );
-        }
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(text.as_bytes())?;
-        }
+    emit(args.output.as_deref(), text.as_bytes())?;
+    if let Some(file) = &args.output {
+        eprintln!(
+            "wrote {} ({}, {} components, {} dependencies)",
+            file.display(),
+            args.format.label(),
+            bom.components.len() + 1,
+            bom.edge_count()
+        );
     }
     Ok(Outcome::Success)
 }

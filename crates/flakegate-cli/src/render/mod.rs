@@ -20,6 +20,17 @@ pub enum Format {
     Json,
 }
 
+impl Format {
+    /// The format a command's `--json` / `--markdown` flags ask for.
+    pub fn from_flags(json: bool, markdown: bool) -> Self {
+        match (json, markdown) {
+            (true, _) => Self::Json,
+            (_, true) => Self::Markdown,
+            _ => Self::Terminal,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,

@@ -1,0 +1,27 @@
+# `nix run .#NAME -- ARGS` runs `flakegate NAME ARGS`; `nix run . -- ARGS`
+# runs `flakegate ARGS`. A new subcommand's app is one line in `subcommands`.
+{ pkgs, flakegate }:
+let
+  subcommands = {
+    closure = "Report a closure's size and gate it on budgets: nix run .#closure -- INSTALLABLE";
+    diff = "Compare two generations or derivations, package by package: nix run .#diff -- OLD NEW";
+    bench = "Benchmark flake evaluation with Nix's exact counters and regression gates: nix run .#bench -- [FLAKE]";
+    sbom = "Export a CycloneDX 1.6 or SPDX 2.3 SBOM of a closure or a derivation graph: nix run .#sbom -- INSTALLABLE";
+  };
+
+  subcommandApp = name: description: {
+    type = "app";
+    program = "${pkgs.writeShellScript "flakegate-${name}" ''
+      exec ${flakegate}/bin/flakegate ${name} "$@"
+    ''}";
+    meta = { inherit description; };
+  };
+in
+{
+  default = {
+    type = "app";
+    program = "${flakegate}/bin/flakegate";
+    meta.description = "CI quality gates for Nix flakes: closure budgets, diffs, SBOMs and eval benchmarks";
+  };
+}
+// builtins.mapAttrs subcommandApp subcommands
