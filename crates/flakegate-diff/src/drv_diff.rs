@@ -5,14 +5,16 @@
 //! (output paths, values that differ only in store hashes), so the report can
 //! lead with the causes.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
-use nix_derivation::{Derivation, Output};
+use nix_derivation::{Derivation, InputDerivation, Output};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use flakegate_store::name::store_path_name;
+use flakegate_store::name::{parse_drv_name, store_path_name};
 
+use crate::parallel;
 use crate::text_diff::{Chunk, lines, mask_store_hashes, words};
 
 pub const SCHEMA: &str = "flakegate.diff.drv/1";
@@ -21,7 +23,8 @@ pub const SCHEMA: &str = "flakegate.diff.drv/1";
 const WORD_DIFF_MIN_LEN: usize = 60;
 
 /// Where derivations and source files come from (the store crate reads them).
-pub trait DrvSource {
+/// `Sync`: the pairs of one level of the walk are read on several threads.
+pub trait DrvSource: Sync {
     /// Reads and parses a `.drv`; the error names the path.
     fn load(&self, drv_path: &str) -> Result<Derivation, String>;
     /// The contents of a small UTF-8 text file in the store, if it is one.
@@ -152,38 +155,44 @@ pub fn diff_derivations(
     if before == after {
         return Ok(report);
     }
+    // Breadth first, one level at a time: the pairs of a level are read and
+    // compared in parallel, then numbered in order, which gives the same ids
+    // as a plain first-in first-out walk.
     let mut ids: FxHashMap<(String, String), usize> = FxHashMap::default();
-    let mut queue: VecDeque<(String, String, usize, usize)> = VecDeque::new();
     ids.insert((before.to_owned(), after.to_owned()), 0);
-    queue.push_back((before.to_owned(), after.to_owned(), 0, 0));
+    let mut level: Vec<(String, String, usize)> = vec![(before.to_owned(), after.to_owned(), 0)];
     let mut next_id = 1;
-    while let Some((a_path, b_path, depth, id)) = queue.pop_front() {
-        let a = source.load(&a_path).map_err(DrvDiffError)?;
-        let b = source.load(&b_path).map_err(DrvDiffError)?;
-        let mut pair = compare(source, &a, &b, opts, id, depth, &a_path, &b_path);
-        for input in &mut pair.inputs_changed {
-            let key = (input.before.clone(), input.after.clone());
-            if let Some(&existing) = ids.get(&key) {
-                input.diff = Some(existing);
-            } else if opts.max_depth.is_none_or(|m| depth < m) {
-                ids.insert(key, next_id);
-                queue.push_back((
-                    input.before.clone(),
-                    input.after.clone(),
-                    depth + 1,
-                    next_id,
-                ));
-                input.diff = Some(next_id);
-                next_id += 1;
-            } else {
-                report.summary.not_followed += 1;
+    let mut depth = 0;
+    while !level.is_empty() {
+        let compared = parallel::map(&level, |(a_path, b_path, id)| {
+            let a = source.load(a_path).map_err(DrvDiffError)?;
+            let b = source.load(b_path).map_err(DrvDiffError)?;
+            Ok::<_, DrvDiffError>(compare(source, &a, &b, opts, *id, depth, a_path, b_path))
+        });
+        let mut next = Vec::new();
+        for pair in compared {
+            let mut pair = pair?;
+            for input in &mut pair.inputs_changed {
+                let key = (input.before.clone(), input.after.clone());
+                if let Some(&existing) = ids.get(&key) {
+                    input.diff = Some(existing);
+                } else if opts.max_depth.is_none_or(|m| depth < m) {
+                    ids.insert(key, next_id);
+                    next.push((input.before.clone(), input.after.clone(), next_id));
+                    input.diff = Some(next_id);
+                    next_id += 1;
+                } else {
+                    report.summary.not_followed += 1;
+                }
             }
+            report.summary.compared += 1;
+            if pair.own_changes {
+                report.summary.with_own_changes += 1;
+            }
+            report.derivations.push(pair);
         }
-        report.summary.compared += 1;
-        if pair.own_changes {
-            report.summary.with_own_changes += 1;
-        }
-        report.derivations.push(pair);
+        level = next;
+        depth += 1;
     }
     Ok(report)
 }
@@ -214,30 +223,43 @@ fn field(
     if before == after {
         return None;
     }
-    let hashes_only = match (before, after) {
-        (Some(x), Some(y)) => mask_store_hashes(x, store_dir) == mask_store_hashes(y, store_dir),
-        _ => false,
-    };
-    // The word diff is of the masked values: a store hash that changed only
-    // because an input did is a consequence, not a difference to show.
-    let diff = match (before, after) {
-        (Some(x), Some(y))
-            if !hashes_only && (x.len() > WORD_DIFF_MIN_LEN || y.len() > WORD_DIFF_MIN_LEN) =>
-        {
-            Some(words(
-                &mask_store_hashes(x, store_dir),
-                &mask_store_hashes(y, store_dir),
-            ))
+    Some(field_change(
+        name,
+        before.map(str::to_owned),
+        after.map(str::to_owned),
+        store_dir,
+    ))
+}
+
+/// The change of a field whose values differ (taken, not copied: a large
+/// diff has tens of thousands of them).
+fn field_change(
+    name: &str,
+    before: Option<String>,
+    after: Option<String>,
+    store_dir: &str,
+) -> FieldChange {
+    let mut hashes_only = false;
+    let mut diff = None;
+    if let (Some(x), Some(y)) = (&before, &after) {
+        let (mx, my) = (
+            mask_store_hashes(x, store_dir),
+            mask_store_hashes(y, store_dir),
+        );
+        hashes_only = mx == my;
+        // The word diff is of the masked values: a store hash that changed
+        // only because an input did is a consequence, not a difference.
+        if !hashes_only && (x.len() > WORD_DIFF_MIN_LEN || y.len() > WORD_DIFF_MIN_LEN) {
+            diff = Some(words(&mx, &my));
         }
-        _ => None,
-    };
-    Some(FieldChange {
+    }
+    FieldChange {
         name: name.to_owned(),
-        before: before.map(str::to_owned),
-        after: after.map(str::to_owned),
+        before,
+        after,
         hashes_only,
         diff,
-    })
+    }
 }
 
 fn drv_name(path: &str) -> String {
@@ -263,8 +285,11 @@ fn compare(
     let mut outputs = Vec::new();
     let names: BTreeSet<&String> = a.outputs().keys().chain(b.outputs().keys()).collect();
     for name in names {
-        let x = a.outputs().get(name).map(describe_output);
-        let y = b.outputs().get(name).map(describe_output);
+        let (x, y) = (a.outputs().get(name), b.outputs().get(name));
+        if x == y {
+            continue;
+        }
+        let (x, y) = (x.map(describe_output), y.map(describe_output));
         if x.as_ref().map(|d| &d.0) != y.as_ref().map(|d| &d.0) {
             let consequence = matches!((&x, &y), (Some((_, true)), Some((_, true))));
             own |= !consequence;
@@ -280,12 +305,16 @@ fn compare(
 
     let system = field("system", Some(a.system()), Some(b.system()), store_dir);
     let builder = field("builder", Some(a.builder()), Some(b.builder()), store_dir);
-    let args = field(
-        "args",
-        Some(&a.arguments().join("\n")),
-        Some(&b.arguments().join("\n")),
-        store_dir,
-    );
+    let args = if a.arguments() == b.arguments() {
+        None
+    } else {
+        field(
+            "args",
+            Some(&a.arguments().join("\n")),
+            Some(&b.arguments().join("\n")),
+            store_dir,
+        )
+    };
     for f in [&system, &builder, &args].into_iter().flatten() {
         own |= !f.hashes_only;
     }
@@ -297,121 +326,111 @@ fn compare(
         .chain(b.outputs().keys())
         .map(String::as_str)
         .collect();
-    let env_a = env_map(a);
-    let env_b = env_map(b);
-    let keys: BTreeSet<&String> = env_a.keys().chain(env_b.keys()).collect();
-    let mut env = Vec::new();
-    for k in keys {
-        if output_names.contains(k.as_str()) || k == "__json.outputs" {
-            continue;
-        }
-        if let Some(f) = field(
-            k,
-            env_a.get(k).map(String::as_str),
-            env_b.get(k).map(String::as_str),
-            store_dir,
-        ) {
-            own |= !f.hashes_only;
-            env.push(f);
-        }
-    }
+    let env = env_changes(a, b, &output_names, store_dir);
+    own |= env.iter().any(|f| !f.hashes_only);
 
     // Input sources: content-addressed, so a new path is new content.
-    let src_a = by_name(
-        a.input_sources()
-            .iter()
-            .map(|p| a.store_dir().render_path(p)),
-    );
-    let src_b = by_name(
-        b.input_sources()
-            .iter()
-            .map(|p| b.store_dir().render_path(p)),
-    );
     let mut sources = Vec::new();
-    let src_names: BTreeSet<&String> = src_a.keys().chain(src_b.keys()).collect();
-    for group in src_names {
-        let (xs, ys) = (
-            src_a.get(group).cloned().unwrap_or_default(),
-            src_b.get(group).cloned().unwrap_or_default(),
+    if a.input_sources() != b.input_sources() {
+        let src_a = by_name(
+            a.input_sources()
+                .iter()
+                .map(|p| a.store_dir().render_path(p)),
         );
-        let (pairs, removed, added) = pair_paths(xs, ys);
-        for (x, y) in pairs {
-            let name = if store_path_name(&x) == store_path_name(&y) {
-                store_path_name(&x).to_owned()
-            } else {
-                format!("{} → {}", store_path_name(&x), store_path_name(&y))
-            };
-            let diff = match (
-                source.read_small_text(&x, opts.text_limit),
-                source.read_small_text(&y, opts.text_limit),
-            ) {
-                (Some(tx), Some(ty)) => Some(lines(&tx, &ty)),
-                _ => None,
-            };
-            sources.push(SourceChange {
-                name,
-                before: Some(x),
-                after: Some(y),
-                diff,
-            });
-        }
-        for x in removed {
-            sources.push(SourceChange {
-                name: store_path_name(&x).to_owned(),
-                before: Some(x),
-                after: None,
-                diff: None,
-            });
-        }
-        for y in added {
-            sources.push(SourceChange {
-                name: store_path_name(&y).to_owned(),
-                before: None,
-                after: Some(y),
-                diff: None,
-            });
+        let src_b = by_name(
+            b.input_sources()
+                .iter()
+                .map(|p| b.store_dir().render_path(p)),
+        );
+        for (xs, ys) in zip_groups(src_a, src_b) {
+            let (pairs, removed, added) = pair_paths(xs, ys);
+            for (x, y) in pairs {
+                let name = if store_path_name(&x) == store_path_name(&y) {
+                    store_path_name(&x).to_owned()
+                } else {
+                    format!("{} → {}", store_path_name(&x), store_path_name(&y))
+                };
+                let diff = match (
+                    source.read_small_text(&x, opts.text_limit),
+                    source.read_small_text(&y, opts.text_limit),
+                ) {
+                    (Some(tx), Some(ty)) => Some(lines(&tx, &ty)),
+                    _ => None,
+                };
+                sources.push(SourceChange {
+                    name,
+                    before: Some(x),
+                    after: Some(y),
+                    diff,
+                });
+            }
+            for x in removed {
+                sources.push(SourceChange {
+                    name: store_path_name(&x).to_owned(),
+                    before: Some(x),
+                    after: None,
+                    diff: None,
+                });
+            }
+            for y in added {
+                sources.push(SourceChange {
+                    name: store_path_name(&y).to_owned(),
+                    before: None,
+                    after: Some(y),
+                    diff: None,
+                });
+            }
         }
     }
     own |= !sources.is_empty();
 
-    // Input derivations, paired by name.
-    let outs = |d: &Derivation| -> BTreeMap<String, Vec<String>> {
-        d.input_derivations()
-            .iter()
-            .map(|(p, i)| {
-                (
-                    d.store_dir().render_path(p),
-                    i.outputs().iter().cloned().collect(),
-                )
-            })
-            .collect()
-    };
-    let (in_a, in_b) = (outs(a), outs(b));
-    let names_a = by_name(in_a.keys().cloned());
-    let names_b = by_name(in_b.keys().cloned());
+    // Input derivations, paired by name. Only those that differ (in path or
+    // in the outputs used) matter, so only those are turned into text.
+    let (ia, ib) = (a.input_derivations(), b.input_derivations());
+    let mut in_a: BTreeMap<String, &InputDerivation> = BTreeMap::new();
+    let mut in_b: BTreeMap<String, &InputDerivation> = BTreeMap::new();
+    for (p, x) in ia {
+        match ib.get(p) {
+            Some(y) if x.outputs() == y.outputs() => {}
+            Some(y) => {
+                let path = a.store_dir().render_path(p);
+                in_b.insert(path.clone(), y);
+                in_a.insert(path, x);
+            }
+            None => {
+                in_a.insert(a.store_dir().render_path(p), x);
+            }
+        }
+    }
+    for (p, y) in ib {
+        if !ia.contains_key(p) {
+            in_b.insert(b.store_dir().render_path(p), y);
+        }
+    }
+    let outputs_of = |i: &InputDerivation| -> Vec<String> { i.outputs().iter().cloned().collect() };
     let mut inputs_added = Vec::new();
     let mut inputs_removed = Vec::new();
     let mut inputs_changed = Vec::new();
-    let all: BTreeSet<&String> = names_a.keys().chain(names_b.keys()).collect();
-    for name in all {
-        let xs = names_a.get(name).cloned().unwrap_or_default();
-        let ys = names_b.get(name).cloned().unwrap_or_default();
+    let groups = zip_groups(by_name(in_a.keys().cloned()), by_name(in_b.keys().cloned()));
+    for (xs, ys) in groups {
         // Identical inputs may still be used through other outputs.
         for same in xs.iter().filter(|x| ys.contains(x)) {
-            if in_a[same] != in_b[same] {
+            let (x, y) = (in_a[same], in_b[same]);
+            if x.outputs() != y.outputs() {
                 own = true;
                 inputs_changed.push(InputChange {
                     name: drv_name(same),
                     before: same.clone(),
                     after: same.clone(),
-                    outputs: Some((in_a[same].clone(), in_b[same].clone())),
+                    outputs: Some((outputs_of(x), outputs_of(y))),
                     diff: None,
                 });
             }
         }
         let (pairs, removed, added) = pair_paths(xs, ys);
         for (x, y) in pairs {
-            let outputs = (in_a[&x] != in_b[&y]).then(|| (in_a[&x].clone(), in_b[&y].clone()));
+            let (ox, oy) = (in_a[&x], in_b[&y]);
+            let outputs = (ox.outputs() != oy.outputs()).then(|| (outputs_of(ox), outputs_of(oy)));
             own |= outputs.is_some();
             inputs_changed.push(InputChange {
                 name: drv_name(&x),
@@ -447,6 +466,68 @@ fn compare(
     }
 }
 
+/// The differing environment variables, in name order, without those that
+/// only carry output paths.
+fn env_changes(
+    a: &Derivation,
+    b: &Derivation,
+    output_names: &BTreeSet<&str>,
+    store_dir: &str,
+) -> Vec<FieldChange> {
+    let skip = |k: &str| output_names.contains(k) || k == "__json.outputs";
+    let text = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
+    if a.structured_attrs().is_some() || b.structured_attrs().is_some() {
+        let (env_a, env_b) = (env_map(a), env_map(b));
+        let keys: BTreeSet<&String> = env_a.keys().chain(env_b.keys()).collect();
+        return keys
+            .into_iter()
+            .filter(|k| !skip(k))
+            .filter_map(|k| {
+                field(
+                    k,
+                    env_a.get(k).map(String::as_str),
+                    env_b.get(k).map(String::as_str),
+                    store_dir,
+                )
+            })
+            .collect();
+    }
+    // Without structured attributes: walk both (sorted) maps together and
+    // turn into text only the values that differ.
+    let (mut xs, mut ys) = (
+        a.environment().iter().peekable(),
+        b.environment().iter().peekable(),
+    );
+    let mut out = Vec::new();
+    loop {
+        let order = match (xs.peek(), ys.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some((kx, _)), Some((ky, _))) => kx.cmp(ky),
+        };
+        let (k, x, y) = match (
+            order,
+            xs.next_if(|_| order.is_le()),
+            ys.next_if(|_| order.is_ge()),
+        ) {
+            (Ordering::Equal, Some((_, x)), Some((_, y))) if x == y => continue,
+            (_, Some((k, x)), y) => (k, Some(x), y.map(|(_, y)| y)),
+            (_, None, Some((k, y))) => (k, None, Some(y)),
+            (_, None, None) => break,
+        };
+        if skip(k) {
+            continue;
+        }
+        let (x, y) = (x.map(|v| text(v)), y.map(|v| text(v)));
+        // Distinct bytes can read as the same text (invalid UTF-8).
+        if x != y {
+            out.push(field_change(k, x, y, store_dir));
+        }
+    }
+    out
+}
+
 /// Environment variables as text, with structured attributes flattened to
 /// `__json.KEY` (compact JSON values).
 fn env_map(d: &Derivation) -> BTreeMap<String, String> {
@@ -471,13 +552,35 @@ fn env_map(d: &Derivation) -> BTreeMap<String, String> {
 fn by_name(paths: impl Iterator<Item = String>) -> BTreeMap<String, Vec<String>> {
     let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for p in paths {
-        let name = flakegate_store::name::PackageName::of_path(&p).name;
-        m.entry(name).or_default().push(p);
+        // The name part of Nix's parseDrvName, as `PackageName` has it.
+        let base = store_path_name(&p);
+        let name = parse_drv_name(base.strip_suffix(".drv").unwrap_or(base)).0;
+        m.entry(name.to_owned()).or_default().push(p);
     }
     for v in m.values_mut() {
         v.sort();
     }
     m
+}
+
+/// The groups of two [`by_name`] maps side by side, in name order (a name
+/// missing on one side has an empty group there).
+fn zip_groups(
+    a: BTreeMap<String, Vec<String>>,
+    mut b: BTreeMap<String, Vec<String>>,
+) -> Vec<(Vec<String>, Vec<String>)> {
+    let mut out = Vec::new();
+    for (name, xs) in a {
+        while let Some(first) = b.first_entry() {
+            if *first.key() >= name {
+                break;
+            }
+            out.push((Vec::new(), first.remove()));
+        }
+        out.push((xs, b.remove(&name).unwrap_or_default()));
+    }
+    out.extend(b.into_values().map(|ys| (Vec::new(), ys)));
+    out
 }
 
 /// Pairs two same-name lists: identical paths drop out, the rest pair in
@@ -486,14 +589,22 @@ fn pair_paths(
     xs: Vec<String>,
     ys: Vec<String>,
 ) -> (Vec<(String, String)>, Vec<String>, Vec<String>) {
-    let x_rest: Vec<String> = xs.iter().filter(|x| !ys.contains(x)).cloned().collect();
-    let y_rest: Vec<String> = ys.iter().filter(|y| !xs.contains(y)).cloned().collect();
+    let x_only: Vec<bool> = xs.iter().map(|x| !ys.contains(x)).collect();
+    let y_only: Vec<bool> = ys.iter().map(|y| !xs.contains(y)).collect();
+    let rest = |v: Vec<String>, keep: Vec<bool>| -> Vec<String> {
+        v.into_iter()
+            .zip(keep)
+            .filter_map(|(p, k)| k.then_some(p))
+            .collect()
+    };
+    let (x_rest, y_rest) = (rest(xs, x_only), rest(ys, y_only));
     let n = x_rest.len().min(y_rest.len());
+    let (mut x_rest, mut y_rest) = (x_rest.into_iter(), y_rest.into_iter());
+    // `take(n)` on both: a bare zip would drop an unpaired item of the first.
     let pairs = x_rest
-        .iter()
-        .cloned()
-        .zip(y_rest.iter().cloned())
+        .by_ref()
         .take(n)
+        .zip(y_rest.by_ref().take(n))
         .collect();
-    (pairs, x_rest[n..].to_vec(), y_rest[n..].to_vec())
+    (pairs, x_rest.collect(), y_rest.collect())
 }

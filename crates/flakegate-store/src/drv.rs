@@ -1,7 +1,10 @@
 //! The derivation graph: `.drv` files read from disk (the stable on-disk
 //! format, identical across Nix versions) with the `nix-derivation` crate.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
+use std::fs::File;
+use std::io::Read;
 
 use nix_derivation::Derivation;
 
@@ -9,12 +12,42 @@ use crate::{StoreDir, StoreError, name::store_path_name};
 
 /// Reads and parses one `.drv` file.
 pub fn read(drv_path: &str, store_dir: &StoreDir) -> Result<Derivation, StoreError> {
-    let bytes = std::fs::read(drv_path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => StoreError::Missing {
-            input: drv_path.to_owned(),
-        },
-        _ => StoreError::io(drv_path, e),
-    })?;
+    // A diff reads tens of thousands of these small files, on several
+    // threads: each thread reuses one buffer, and reads in chunks rather than
+    // with `read_to_end`, which asks `statx` for a size hint first.
+    thread_local! {
+        static BUFFER: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(64 * 1024));
+    }
+    BUFFER.with_borrow_mut(|bytes| {
+        bytes.clear();
+        File::open(drv_path)
+            .and_then(|mut f| {
+                let mut chunk = [0u8; 16 * 1024];
+                loop {
+                    match f.read(&mut chunk) {
+                        Ok(0) => return Ok(()),
+                        Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+            })
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => StoreError::Missing {
+                    input: drv_path.to_owned(),
+                },
+                _ => StoreError::io(drv_path, e),
+            })?;
+        let parsed = parse(drv_path, bytes, store_dir);
+        if bytes.capacity() > 1 << 20 {
+            // Do not keep a rare huge file's buffer for the rest of the run.
+            *bytes = Vec::new();
+        }
+        parsed
+    })
+}
+
+fn parse(drv_path: &str, bytes: &[u8], store_dir: &StoreDir) -> Result<Derivation, StoreError> {
     let name = store_path_name(drv_path);
     let name = name
         .strip_suffix(".drv")
@@ -28,7 +61,7 @@ pub fn read(drv_path: &str, store_dir: &StoreDir) -> Result<Derivation, StoreErr
             reason: e.to_string(),
         }
     })?;
-    Derivation::from_aterm_bytes_in(&bytes, name, dir).map_err(|e| StoreError::BadDerivation {
+    Derivation::from_aterm_bytes_in(bytes, name, dir).map_err(|e| StoreError::BadDerivation {
         input: drv_path.to_owned(),
         reason: e.to_string(),
     })

@@ -13,6 +13,7 @@ mod error;
 pub mod eval;
 pub mod hash;
 pub mod installable;
+pub mod members;
 pub mod meta_eval;
 pub mod name;
 pub mod nix;

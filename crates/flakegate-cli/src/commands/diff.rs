@@ -1,12 +1,16 @@
 //! `flakegate diff`: what changed between two generations, closures or
 //! derivations, and why.
 
+use std::collections::BTreeSet;
+use std::io::Write;
 use std::path::PathBuf;
+use std::time::Instant;
 
 use anyhow::{Context, bail};
 use clap::Args;
 use flakegate_diff::{ClosureDiff, DrvDiffOptions, DrvDiffReport, DrvSource, PackageDiff};
 use flakegate_store::installable::{self, Kind, ResolveOptions};
+use flakegate_store::members::{self, Members, MembersDb};
 use flakegate_store::{BackendChoice, Store, StoreDir, drv, profile};
 use nix_derivation::Derivation;
 use serde::Serialize;
@@ -76,6 +80,9 @@ pub struct DiffArgs {
     /// When to use colour in the terminal output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
     pub color: ColorChoice,
+    /// Say on stderr which backend read the store and how long each step took.
+    #[arg(short, long, help_heading = "Output")]
+    pub verbose: bool,
 }
 
 /// What `--json` prints: one or both views.
@@ -114,7 +121,15 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
         let a = installable::derivation_of(&before, &store)?;
         let b = installable::derivation_of(&after, &store)?;
         progress.step("comparing derivations");
+        let started = Instant::now();
         let report = flakegate_diff::diff_derivations(&source(&store), &a, &b, &opts)?;
+        note(args, || {
+            format!(
+                "compared {} derivation pairs in {} ms",
+                report.summary.compared,
+                started.elapsed().as_millis()
+            )
+        });
         DiffOutput {
             schema: "flakegate.diff/1",
             closure: None,
@@ -133,12 +148,27 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
             }
         };
         let (a, b) = (resolve(&before)?, resolve(&after)?);
-        let old = store.closure(std::slice::from_ref(&a))?;
-        let new = store.closure(std::slice::from_ref(&b))?;
-        let selected = selected_paths(&store, &old)
-            .chain(selected_paths(&store, &new))
-            .collect();
+        let started = Instant::now();
+        let (old, new, selected) = read_sides(&store, &a, &b)?;
+        note(args, || {
+            format!(
+                "read the closures ({} and {} paths) with the {} backend in {} ms",
+                old.paths.len(),
+                new.paths.len(),
+                store.backend_name(),
+                started.elapsed().as_millis()
+            )
+        });
+        let started = Instant::now();
         let diff = flakegate_diff::diff_closures(&old, &new, &selected);
+        std::mem::forget((old, new)); // see the end of `run`
+        note(args, || {
+            format!(
+                "compared {} packages in {} ms",
+                diff.packages.len() + diff.summary.unchanged,
+                started.elapsed().as_millis()
+            )
+        });
         let mut derivations = Vec::new();
         for name in &args.explain {
             progress.step(format!("explaining {name}"));
@@ -158,20 +188,37 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
         _ => Format::Terminal,
     };
     let color = args.output.is_none() && crate::render::use_color(args.color);
-    let text = render::render(&output, format, color, args.full);
-    match &args.output {
-        Some(file) => write_atomic(file, text.as_bytes())?,
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(text.as_bytes())?;
+    let started = Instant::now();
+    match (&args.output, format) {
+        (None, Format::Json) => {
+            // Streamed: the JSON of a large derivation diff is tens of MB.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            render::write_json(&output, &mut out)?;
+            out.flush()?;
         }
+        (Some(file), _) => write_atomic(
+            file,
+            render::render(&output, format, color, args.full).as_bytes(),
+        )?,
+        (None, _) => std::io::stdout()
+            .write_all(render::render(&output, format, color, args.full).as_bytes())?,
     }
+    note(args, || {
+        format!(
+            "rendered the output in {} ms",
+            started.elapsed().as_millis()
+        )
+    });
     let differs = output.closure.as_ref().is_some_and(|c| {
         !c.packages.is_empty() || c.summary.paths_added + c.summary.paths_removed > 0
     }) || output
         .derivations
         .iter()
         .any(|d| d.package.is_none() && d.report.before != d.report.after);
+    // The process ends here: freeing tens of thousands of strings one by one,
+    // and SQLite's page caches, would only add ~10% to a large diff.
+    std::mem::forget(output);
+    std::mem::forget(store);
     Ok(if args.exit_code && differs {
         Outcome::GateFailed
     } else {
@@ -213,19 +260,51 @@ fn sides(args: &DiffArgs) -> anyhow::Result<(String, String)> {
     }
 }
 
-/// What the user selected: the root's direct references, or those of its
-/// `sw` (system-path) for a NixOS system.
-fn selected_paths<'a>(
+/// The two closures, read at once (one thread each) from the store database
+/// when the store has one, and the paths the user selected on either side:
+/// the root's direct references, or those of its `sw` (system-path) for a
+/// NixOS system.
+fn read_sides(
     store: &Store,
-    closure: &'a flakegate_store::Closure,
-) -> impl Iterator<Item = String> + 'a {
-    let root = closure.roots.first().cloned().unwrap_or_default();
-    let holder = profile::nixos_sw(&root, store.store_dir()).unwrap_or(root);
-    closure
-        .paths
-        .iter()
-        .filter(move |p| p.path == holder)
-        .flat_map(|p| p.references.iter().cloned())
+    a: &str,
+    b: &str,
+) -> anyhow::Result<(Members, Members, BTreeSet<String>)> {
+    let holder =
+        |root: &str| profile::nixos_sw(root, store.store_dir()).unwrap_or_else(|| root.to_owned());
+    let (holder_a, holder_b) = (holder(a), holder(b));
+    let contains =
+        |m: &Members, p: &str| m.paths.binary_search_by(|x| x.path.as_str().cmp(p)).is_ok();
+    let mut selected = BTreeSet::new();
+    let Some(db) = MembersDb::of(store) else {
+        let (old, refs_a) = members::from_store(store, a, &holder_a)?;
+        let (new, refs_b) = members::from_store(store, b, &holder_b)?;
+        selected.extend(refs_a.into_iter().chain(refs_b));
+        return Ok((old, new, selected));
+    };
+    let (old, new) = std::thread::scope(|s| {
+        let other = s.spawn(|| db.closure(b));
+        let old = db.closure(a);
+        (
+            old,
+            other
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        )
+    });
+    let (old, new) = (old?, new?);
+    for (m, h) in [(&old, &holder_a), (&new, &holder_b)] {
+        if contains(m, h) {
+            selected.extend(db.references(h)?);
+        }
+    }
+    Ok((old, new, selected))
+}
+
+/// A `--verbose` note on stderr.
+fn note(args: &DiffArgs, text: impl FnOnce() -> String) {
+    if args.verbose {
+        eprintln!("note: {}", text());
+    }
 }
 
 /// Why package `name` changed: the derivations of its before and after paths.

@@ -9,6 +9,12 @@ use flakegate_diff::drv_diff::FieldChange;
 use crate::commands::diff::DiffOutput;
 use crate::render::Format;
 
+/// The JSON output, written as it is serialised (same text as `render`).
+pub fn write_json(out: &DiffOutput, w: &mut impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, out)?;
+    w.write_all(b"\n")
+}
+
 pub fn render(out: &DiffOutput, format: Format, color: bool, full: bool) -> String {
     match format {
         Format::Terminal => terminal::render(out, color, full),

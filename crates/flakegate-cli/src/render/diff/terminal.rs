@@ -60,15 +60,16 @@ fn closure(o: &mut String, c: &ClosureDiff, p: Paint) {
         .max()
         .unwrap_or(0)
         .min(40);
-    let vwidth = c
-        .packages
+    // Each package's versions text, made once: it sets the column width too.
+    let texts: Vec<String> = c.packages.iter().map(versions).collect();
+    let vwidth = texts
         .iter()
-        .map(|x| versions(x).chars().count())
+        .map(|v| v.chars().count())
         .max()
         .unwrap_or(0)
         .min(48);
     let mut current: Option<PackageChange> = None;
-    for pkg in &c.packages {
+    for (pkg, text) in c.packages.iter().zip(&texts) {
         if current != Some(pkg.change) {
             current = Some(pkg.change);
             let title = section(pkg.change);
@@ -84,7 +85,7 @@ fn closure(o: &mut String, c: &ClosureDiff, p: Paint) {
             o,
             "  {mark} {:<width$}  {:<vwidth$}  {:>10}",
             pkg.name,
-            versions(pkg),
+            text,
             signed_size(pkg.size_delta)
         );
     }

@@ -1,0 +1,106 @@
+//! The derivation view on a graph large enough for its parallel walk (levels
+//! of up to 257 pairs): `tests/fixtures/diff/drv-graph.nix`, 1,000
+//! derivations per side, seeds "a" and "b", instantiated only. The counts
+//! below were also found by the former one-pair-at-a-time walk and agree
+//! with nix-diff-rs (see benches/diff.py).
+
+use std::collections::BTreeSet;
+
+use flakegate_diff::{DrvDiffOptions, DrvSource, diff_derivations};
+use flakegate_store::{StoreDir, drv};
+use nix_derivation::Derivation;
+
+struct Files(StoreDir);
+
+impl DrvSource for Files {
+    fn load(&self, drv_path: &str) -> Result<Derivation, String> {
+        drv::read(drv_path, &self.0).map_err(|e| e.to_string())
+    }
+
+    fn read_small_text(&self, path: &str, limit: u64) -> Option<String> {
+        drv::read_small_text(path, limit)
+    }
+
+    fn store_dir(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+fn graph(seed: &str) -> String {
+    let file = flakegate_testkit::fixture("diff/drv-graph.nix");
+    duct::cmd!(
+        "nix-instantiate",
+        file,
+        "--arg",
+        "n",
+        "1000",
+        "--argstr",
+        "seed",
+        seed
+    )
+    .stderr_null()
+    .read()
+    .expect("nix-instantiate drv-graph.nix")
+}
+
+#[test]
+fn every_differing_pair_once_in_breadth_first_order() {
+    let (a, b) = (graph("a"), graph("b"));
+    assert_eq!(
+        flakegate_testkit::requisites(&a)
+            .iter()
+            .filter(|p| p.ends_with(".drv"))
+            .count(),
+        1000
+    );
+    let source = Files(StoreDir::from_env());
+    let report = diff_derivations(&source, &a, &b, &DrvDiffOptions::default()).expect("diff");
+    let d = &report.derivations;
+    assert_eq!(report.summary.compared, 936);
+    assert_eq!(report.summary.with_own_changes, 38);
+    assert_eq!(report.summary.not_followed, 0);
+    // Version bumps: 3 packages and their sources, paired by package name.
+    assert_eq!(
+        d.iter().filter(|p| p.name_before != p.name_after).count(),
+        6
+    );
+    let pairs: BTreeSet<(&str, &str)> = d
+        .iter()
+        .map(|p| (p.before.as_str(), p.after.as_str()))
+        .collect();
+    assert_eq!(pairs.len(), d.len(), "each pair compared once");
+    for (i, pair) in d.iter().enumerate() {
+        assert_eq!(pair.id, i, "ids in breadth-first order");
+        if i > 0 {
+            assert!(d[i - 1].depth <= pair.depth);
+        }
+        for input in &pair.inputs_changed {
+            let j = input.diff.expect("followed: no --depth");
+            assert_eq!(
+                (d[j].before.as_str(), d[j].after.as_str()),
+                (input.before.as_str(), input.after.as_str())
+            );
+            // Breadth first: an input is never further than one level down.
+            assert!(d[j].depth <= pair.depth + 1);
+        }
+    }
+    let shallow = diff_derivations(
+        &source,
+        &a,
+        &b,
+        &DrvDiffOptions {
+            max_depth: Some(3),
+            ..DrvDiffOptions::default()
+        },
+    )
+    .expect("diff");
+    assert_eq!(
+        (
+            shallow.summary.compared,
+            shallow.summary.with_own_changes,
+            shallow.summary.not_followed
+        ),
+        (261, 12, 315)
+    );
+    assert!(shallow.derivations.iter().all(|p| p.depth <= 3));
+}
