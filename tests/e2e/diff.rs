@@ -427,3 +427,21 @@ fn exit_codes_and_bad_input() {
         assert!(out.stdout.is_empty(), "{args:?}");
     }
 }
+
+#[test]
+fn markdown_stays_within_a_step_summary() {
+    // 5,000 paths per side with ~625 version changes (two seeds).
+    let old = kit::synthetic_closure_seeded(5000, "a");
+    let new = kit::synthetic_closure_seeded(5000, "b");
+    let rows = |text: &str| {
+        text.lines()
+            .filter(|l| l.starts_with("| Upgraded") || l.starts_with("| Downgraded"))
+            .count()
+    };
+    let bounded = run(&["diff", &old, &new, "--markdown"]);
+    assert_eq!(code(&bounded), 0, "{}", stderr(&bounded));
+    assert_eq!(rows(&stdout(&bounded)), 300);
+    assert!(stdout(&bounded).contains("more packages (`--full` lists them all"));
+    let full = run(&["diff", &old, &new, "--markdown", "--full"]);
+    assert_eq!(rows(&stdout(&full)), 625);
+}

@@ -16,7 +16,7 @@ const SHOWN_PAIRS: usize = 12;
 pub fn render(out: &DiffOutput, full: bool) -> String {
     let mut o = String::new();
     if let Some(c) = &out.closure {
-        closure(&mut o, c);
+        closure(&mut o, c, full);
     }
     for d in &out.derivations {
         match &d.package {
@@ -32,7 +32,11 @@ pub fn render(out: &DiffOutput, full: bool) -> String {
     o
 }
 
-fn closure(o: &mut String, c: &ClosureDiff) {
+/// Package rows a Markdown report shows without --full: GitHub caps a step
+/// summary at 1 MiB, and a PR comment is read, not searched.
+const SHOWN_PACKAGES: usize = 300;
+
+fn closure(o: &mut String, c: &ClosureDiff, full: bool) {
     let s = &c.summary;
     let _ = writeln!(
         o,
@@ -59,7 +63,9 @@ fn closure(o: &mut String, c: &ClosureDiff) {
         o,
         "| Change | Package | Versions | Size |\n|---|---|---|---:|"
     );
-    for p in &c.packages {
+    // Report order puts rebuilds last, so they are the first to be left out.
+    let limit = if full { usize::MAX } else { SHOWN_PACKAGES };
+    for p in c.packages.iter().take(limit) {
         let name = if p.selected {
             format!("**{}**", code(&p.name))
         } else {
@@ -71,6 +77,13 @@ fn closure(o: &mut String, c: &ClosureDiff) {
             section(p.change),
             versions(p).replace('|', "\\|"),
             signed_size(p.size_delta)
+        );
+    }
+    if c.packages.len() > limit {
+        let _ = writeln!(
+            o,
+            "\n… and {} more packages (`--full` lists them all; `--json` has every one).",
+            c.packages.len() - limit
         );
     }
     o.push('\n');
