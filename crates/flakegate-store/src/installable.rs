@@ -246,15 +246,7 @@ struct FlakeValue {
 }
 
 fn eval_flake(reference: &str) -> Result<FlakeValue, StoreError> {
-    let args: Vec<String> = vec![
-        "eval".into(),
-        "--json".into(),
-        "--no-eval-cache".into(),
-        reference.into(),
-        "--apply".into(),
-        FLAKE_APPLY.into(),
-    ];
-    let out = nix::run_nix(&args)?;
+    let out = nix::eval_apply(reference, FLAKE_APPLY)?;
     serde_json::from_slice(&out).map_err(|e| StoreError::BadNixJson {
         command: format!("nix eval {reference}"),
         reason: e.to_string(),

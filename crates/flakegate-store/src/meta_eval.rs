@@ -93,15 +93,7 @@ impl EvalMeta {
 
 /// Evaluates the walker on a flake reference (`.#pkg`, `path:dir#x`).
 pub fn evaluate(reference: &str) -> Result<EvalMeta, StoreError> {
-    let args: Vec<String> = vec![
-        "eval".into(),
-        "--json".into(),
-        "--no-eval-cache".into(),
-        reference.into(),
-        "--apply".into(),
-        WALKER.into(),
-    ];
-    let out = nix::run_nix(&args)?;
+    let out = nix::eval_apply(reference, WALKER)?;
     EvalMeta::from_json(&out).map_err(|reason| StoreError::BadNixJson {
         command: format!("nix eval {reference} --apply <metadata walker>"),
         reason,

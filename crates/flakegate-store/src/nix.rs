@@ -41,6 +41,21 @@ pub fn run_nix(args: &[String]) -> Result<Vec<u8>, StoreError> {
     run("nix", &full)
 }
 
+/// `nix eval --json --no-eval-cache REFERENCE --apply EXPR`: the JSON of a
+/// function applied to a flake output. Never the eval cache: a stale cache
+/// would hide the working tree's changes.
+pub fn eval_apply(reference: &str, apply: &str) -> Result<Vec<u8>, StoreError> {
+    let args: Vec<String> = vec![
+        "eval".into(),
+        "--json".into(),
+        "--no-eval-cache".into(),
+        reference.into(),
+        "--apply".into(),
+        apply.into(),
+    ];
+    run_nix(&args)
+}
+
 /// How a command is shown in messages: the program and its arguments, with
 /// long arguments (Nix expressions) shortened.
 fn display(program: &str, args: &[String]) -> String {
