@@ -60,8 +60,14 @@ pub fn spdx_expression(licenses: &[License]) -> Option<String> {
 /// `LicenseRef-<name>` with every character SPDX does not allow replaced.
 #[must_use]
 pub fn license_ref(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
+    format!("LicenseRef-{}", spdx_idstring(name).trim_matches('-'))
+}
+
+/// `s` with every character an SPDX idstring does not allow (anything but
+/// letters, digits, `.` and `-`) replaced by `-`.
+#[must_use]
+pub fn spdx_idstring(s: &str) -> String {
+    s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
                 c
@@ -69,8 +75,7 @@ pub fn license_ref(name: &str) -> String {
                 '-'
             }
         })
-        .collect();
-    format!("LicenseRef-{}", cleaned.trim_matches('-'))
+        .collect()
 }
 
 #[cfg(test)]

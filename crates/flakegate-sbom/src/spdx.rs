@@ -103,17 +103,7 @@ struct Relationship {
 #[must_use]
 pub fn spdx_id(bom_ref: &str) -> String {
     let base = bom_ref.rsplit('/').next().unwrap_or(bom_ref);
-    let cleaned: String = base
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    format!("SPDXRef-{cleaned}")
+    format!("SPDXRef-{}", crate::license::spdx_idstring(base))
 }
 
 /// A URL of a scheme SPDX knows (`http`, `https`, `ftp`, `sftp`, `ssh`,
