@@ -140,7 +140,7 @@ fn json_report_counters_are_exact_and_a_second_run_repeats_them() {
     let r = flake_ref(dir.path());
     let first = json(&bench(&[&r, "--attr", WEB, "--json"]));
     let second = json(&bench(&[&r, "--attr", WEB, "--json"]));
-    assert_eq!(first["schema"], "flakegate.bench/1");
+    assert_eq!(first["schema"], "flakegate.bench/2");
     let b = &first["benchmarks"][0];
     assert_eq!(b["name"], WEB);
     assert_eq!(b["frontend"], "nix-eval");

@@ -105,7 +105,7 @@ fn size_gates_exit_1_exactly_when_over() {
     }
     let out = run(&["closure", &top, "--max-size", "332271", "--color", "never"]);
     assert!(
-        stdout(&out).contains("FAIL  max size    324.5 KiB is over the limit of 324.5 KiB"),
+        stdout(&out).contains("FAIL    max size            324.5 KiB (limit 324.5 KiB)"),
         "{}",
         stdout(&out)
     );
@@ -195,7 +195,11 @@ fn in_build_mode_writes_every_report_to_out() {
         .output()
         .expect("runs");
     assert_eq!(code(&out), 1, "{}", stderr(&out));
-    assert!(stdout(&out).contains("FAIL  max size"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("FAIL    max size"),
+        "{}",
+        stdout(&out)
+    );
     for name in ["report.txt", "report.json", "report.md", "baseline.json"] {
         assert!(out_dir.join(name).is_file(), "{name}");
     }

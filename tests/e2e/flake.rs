@@ -313,6 +313,14 @@ impl StandIns {
             inputs.path().join("nixpkgs/flakegate"),
         )
         .expect("copy the flakegate binary");
+        // The budget is the release package's; this test run's binary
+        // carries debug information that the package does not.
+        let stripped = Command::new("strip")
+            .arg("--strip-debug")
+            .arg(inputs.path().join("nixpkgs/flakegate"))
+            .status()
+            .expect("strip runs (binutils)");
+        assert!(stripped.success(), "strip --strip-debug failed");
         Self {
             flake: flake_copy(),
             inputs,

@@ -29,11 +29,28 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// Replaces what changes between machines and runs (store hashes, temp dirs)
-/// so snapshots change only when behaviour does.
+/// Replaces what changes between machines and runs (store hashes, temp
+/// dirs, the envelope's versions, revisions and dates) so snapshots change
+/// only when behaviour does.
 pub fn normalise(text: &str) -> String {
-    let hashes = regex::Regex::new(r"[0-9a-df-np-sv-z]{32}-").expect("regex");
-    let temps = regex::Regex::new(r"/tmp/\.tmp[A-Za-z0-9]+").expect("regex");
-    let text = hashes.replace_all(text, "[HASH]-");
-    temps.replace_all(&text, "[TEMP]").into_owned()
+    const FILTERS: [(&str, &str); 6] = [
+        (r"[0-9a-df-np-sv-z]{32}-", "[HASH]-"),
+        (r"/tmp/\.tmp[A-Za-z0-9]+", "[TEMP]"),
+        (
+            r#""flakegateVersion": "[^"]*""#,
+            r#""flakegateVersion": "[VERSION]""#,
+        ),
+        (
+            r#""nixVersion": "[^"]*""#,
+            r#""nixVersion": "[NIX-VERSION]""#,
+        ),
+        (r#""revision": "[0-9a-f]{40}""#, r#""revision": "[REV]""#),
+        (r#""(date|commitDate)": "[0-9T:Z-]+""#, r#""$1": "[DATE]""#),
+    ];
+    let mut text = text.to_owned();
+    for (pattern, replacement) in FILTERS {
+        let re = regex::Regex::new(pattern).expect("regex");
+        text = re.replace_all(&text, replacement).into_owned();
+    }
+    text
 }

@@ -3,6 +3,7 @@
 //! frontend, object sizes), and every sample's wall and CPU time, so that a
 //! slowdown gets a confidence interval and not just two medians.
 
+use flakegate_report::Schema;
 use flakegate_store::eval::{Frontend, NixIdentity};
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +20,6 @@ pub const BASELINE_SCHEMA: &str = "flakegate.bench.baseline/1";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Baseline {
-    pub schema: String,
     pub nix: NixIdentity,
     pub benchmarks: Vec<BaselineBenchmark>,
 }
@@ -39,19 +39,28 @@ pub struct BaselineBenchmark {
     pub cpu: Vec<f64>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum BaselineError {
-    #[error("not a flakegate bench baseline: {0}")]
-    Invalid(String),
-    #[error("baseline schema {found:?} is not supported (expected {BASELINE_SCHEMA:?})")]
-    Schema { found: String },
+impl Schema for Baseline {
+    const SCHEMA: &'static str = BASELINE_SCHEMA;
+
+    fn validate(&self) -> Result<(), String> {
+        match self
+            .benchmarks
+            .iter()
+            .find(|b| b.wall.iter().any(|t| !t.is_finite() || *t <= 0.0))
+        {
+            Some(b) => Err(format!(
+                "{}: wall times must be positive numbers of seconds",
+                b.name
+            )),
+            None => Ok(()),
+        }
+    }
 }
 
 impl Baseline {
     #[must_use]
     pub fn from_report(report: &BenchReport) -> Self {
         Self {
-            schema: BASELINE_SCHEMA.to_owned(),
             nix: report.nix.clone(),
             benchmarks: report
                 .benchmarks
@@ -67,35 +76,6 @@ impl Baseline {
                 })
                 .collect(),
         }
-    }
-
-    /// Reads a baseline, checking its schema first so that another file
-    /// (a report, a closure baseline) gets a clear message.
-    pub fn from_json(bytes: &[u8]) -> Result<Self, BaselineError> {
-        let value: serde_json::Value =
-            serde_json::from_slice(bytes).map_err(|e| BaselineError::Invalid(e.to_string()))?;
-        match value.get("schema").and_then(serde_json::Value::as_str) {
-            Some(BASELINE_SCHEMA) => {}
-            Some(other) => {
-                return Err(BaselineError::Schema {
-                    found: other.to_owned(),
-                });
-            }
-            None => return Err(BaselineError::Invalid("no \"schema\" field".to_owned())),
-        }
-        let baseline: Self =
-            serde_json::from_value(value).map_err(|e| BaselineError::Invalid(e.to_string()))?;
-        if let Some(b) = baseline
-            .benchmarks
-            .iter()
-            .find(|b| b.wall.iter().any(|t| !t.is_finite() || *t <= 0.0))
-        {
-            return Err(BaselineError::Invalid(format!(
-                "{}: wall times must be positive numbers of seconds",
-                b.name
-            )));
-        }
-        Ok(baseline)
     }
 
     /// Compares every benchmark of `report` with the baseline's benchmark of

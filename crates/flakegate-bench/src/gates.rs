@@ -9,35 +9,10 @@
 //!   when the slowdown exceeds the limit *and* the 95 % interval of the
 //!   ratio lies above 1, so the noise of a shared runner does not fail a job.
 
-use serde::{Deserialize, Serialize};
+use flakegate_report::{Gate, GateId, Status};
 
 use crate::counters::largest_growth;
 use crate::report::{BenchReport, Benchmark};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum GateStatus {
-    Pass,
-    /// The gate could not judge (no reference for this benchmark, counters
-    /// not comparable, too few runs); it does not fail the run.
-    Skipped,
-    Fail,
-}
-
-/// The verdict of one gate on one benchmark.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GateOutcome {
-    /// `maxTime`, `maxRegression` or `maxCounterGrowth`.
-    pub gate: String,
-    pub benchmark: String,
-    pub status: GateStatus,
-    /// Seconds for `maxTime`, percent for the others; `None` when skipped.
-    pub actual: Option<f64>,
-    pub limit: f64,
-    /// What was measured, or why the gate was skipped.
-    pub detail: String,
-}
 
 /// What the user asked to enforce.
 #[derive(Debug, Clone, Copy, Default)]
@@ -65,62 +40,21 @@ impl Gates {
                 out.push(regression(b, limit));
             }
         }
-        report.status = if out.iter().any(|g| g.status == GateStatus::Fail) {
-            GateStatus::Fail
-        } else {
-            GateStatus::Pass
-        };
+        report.status = Status::overall(out.iter().map(|g| g.status));
         report.gates = out;
         report.notes = notes(report);
     }
 }
 
-fn gate(
-    name: &str,
-    b: &Benchmark,
-    status: GateStatus,
-    actual: Option<f64>,
-    limit: f64,
-    detail: String,
-) -> GateOutcome {
-    GateOutcome {
-        gate: name.to_owned(),
-        benchmark: b.name.clone(),
-        status,
-        actual,
-        limit,
-        detail,
-    }
+fn max_time(b: &Benchmark, limit: f64) -> Gate {
+    Gate::judge(GateId::MaxTime, b.wall.median, limit)
+        .with_subject(&b.name)
+        .with_detail(format!("median of {} runs", b.wall.count))
 }
 
-fn max_time(b: &Benchmark, limit: f64) -> GateOutcome {
-    let m = b.wall.median;
-    let status = if m > limit {
-        GateStatus::Fail
-    } else {
-        GateStatus::Pass
-    };
-    gate(
-        "maxTime",
-        b,
-        status,
-        Some(m),
-        limit,
-        format!("median of {} runs", b.wall.count),
-    )
-}
-
-fn counter_growth(b: &Benchmark, limit: f64) -> GateOutcome {
-    let skip = |detail: String| {
-        gate(
-            "maxCounterGrowth",
-            b,
-            GateStatus::Skipped,
-            None,
-            limit,
-            detail,
-        )
-    };
+fn counter_growth(b: &Benchmark, limit: f64) -> Gate {
+    let id = GateId::MaxCounterGrowth;
+    let skip = |detail: String| Gate::skipped(id, limit, detail).with_subject(&b.name);
     let Some(c) = &b.compared else {
         return skip("not in the reference".to_owned());
     };
@@ -134,45 +68,23 @@ fn counter_growth(b: &Benchmark, limit: f64) -> GateOutcome {
     };
     if !b.pure || !c.reference_pure {
         let which = if b.pure { "the reference's" } else { "this" };
-        return gate(
-            "maxCounterGrowth",
-            b,
-            GateStatus::Fail,
-            None,
-            limit,
-            format!("{which} evaluation is impure: its counters differ between runs"),
-        );
+        return Gate::decided(id, Status::Fail, None, limit)
+            .with_subject(&b.name)
+            .with_detail(format!(
+                "{which} evaluation is impure: its counters differ between runs"
+            ));
     }
     let Some(top) = largest_growth(deltas) else {
         return skip("no counter in common with the reference".to_owned());
     };
-    let pct = top.percent.unwrap_or(0.0);
-    let status = if pct > limit {
-        GateStatus::Fail
-    } else {
-        GateStatus::Pass
-    };
-    gate(
-        "maxCounterGrowth",
-        b,
-        status,
-        Some(pct),
-        limit,
-        format!("{} {} → {}", top.name, top.before, top.after),
-    )
+    Gate::judge(id, top.percent.unwrap_or(0.0), limit)
+        .with_subject(&b.name)
+        .with_detail(format!("{} {} → {}", top.name, top.before, top.after))
 }
 
-fn regression(b: &Benchmark, limit: f64) -> GateOutcome {
-    let skip = |detail: &str| {
-        gate(
-            "maxRegression",
-            b,
-            GateStatus::Skipped,
-            None,
-            limit,
-            detail.to_owned(),
-        )
-    };
+fn regression(b: &Benchmark, limit: f64) -> Gate {
+    let id = GateId::MaxRegression;
+    let skip = |detail: &str| Gate::skipped(id, limit, detail).with_subject(&b.name);
     let Some(c) = &b.compared else {
         return skip("not in the reference");
     };
@@ -180,11 +92,13 @@ fn regression(b: &Benchmark, limit: f64) -> GateOutcome {
         return skip("fewer than two runs on a side: no confidence interval");
     };
     let slowdown = (r.estimate - 1.0) * 100.0;
+    // Only a slowdown whose interval excludes ×1 fails: a shared runner's
+    // noise alone must not.
     let beyond_noise = r.low > 1.0;
     let status = if slowdown > limit && beyond_noise {
-        GateStatus::Fail
+        Status::Fail
     } else {
-        GateStatus::Pass
+        Status::Pass
     };
     let mut detail = format!(
         "×{:.3} (95% CI ×{:.3}–×{:.3}, {})",
@@ -199,7 +113,9 @@ fn regression(b: &Benchmark, limit: f64) -> GateOutcome {
     if slowdown > limit && !beyond_noise {
         detail.push_str("; within the noise: the interval includes ×1");
     }
-    gate("maxRegression", b, status, Some(slowdown), limit, detail)
+    Gate::decided(id, status, Some(slowdown), limit)
+        .with_subject(&b.name)
+        .with_detail(detail)
 }
 
 /// What the reader must know about the numbers, in a fixed order.

@@ -25,10 +25,10 @@ mod report;
 pub mod run;
 pub mod summary;
 
-pub use baseline::{Baseline, BaselineError};
+pub use baseline::Baseline;
 pub use error::BenchError;
 pub use executor::Executor;
-pub use gates::{GateOutcome, GateStatus, Gates};
+pub use gates::Gates;
 pub use report::{
     BenchReport, Benchmark, Comparison, Reference, ReferenceKind, SCHEMA, Sample, Settings,
 };

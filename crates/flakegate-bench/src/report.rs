@@ -5,28 +5,41 @@ use flakegate_store::eval::{Frontend, NixIdentity};
 use serde::{Deserialize, Serialize};
 
 use crate::counters::{CounterDelta, Counters};
-use crate::gates::{GateOutcome, GateStatus};
 use crate::ratio::Ratio;
 use crate::summary::Summary;
+use flakegate_report::{Gate, Report, Status};
 
-/// The report's schema identifier (`"schema"` in `--json`).
-pub const SCHEMA: &str = "flakegate.bench/1";
+/// The report's schema identifier (`"schema"` in `--json`). Version 2: gates
+/// are the shared gate shape (`subject` names the benchmark, `unit` added).
+pub const SCHEMA: &str = "flakegate.bench/2";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BenchReport {
-    pub schema: String,
     /// The Nix every sample was evaluated with.
     pub nix: NixIdentity,
     pub settings: Settings,
     pub benchmarks: Vec<Benchmark>,
     /// What the benchmarks were compared with: a baseline file or a revision.
     pub reference: Option<Reference>,
-    pub gates: Vec<GateOutcome>,
+    pub gates: Vec<Gate>,
     /// Things the reader must know: impure evaluations, outliers, counters
     /// that were not compared and why.
     pub notes: Vec<String>,
-    pub status: GateStatus,
+    pub status: Status,
+}
+
+impl Report for BenchReport {
+    const TOOL: &'static str = "bench";
+    const SCHEMA: &'static str = SCHEMA;
+
+    fn status(&self) -> Status {
+        self.status
+    }
+
+    fn gates(&self) -> &[Gate] {
+        &self.gates
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

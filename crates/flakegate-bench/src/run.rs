@@ -9,7 +9,7 @@ use crate::error::BenchError;
 use crate::executor::Executor;
 use crate::ratio;
 use crate::report::{
-    BenchReport, Benchmark, Comparison, Reference, ReferenceKind, SCHEMA, Sample, Settings,
+    BenchReport, Benchmark, Comparison, Reference, ReferenceKind, Sample, Settings,
 };
 use crate::summary::{Summary, outliers};
 
@@ -125,14 +125,13 @@ pub fn run(
         nix: plan.nix.clone(),
     });
     Ok(BenchReport {
-        schema: SCHEMA.to_owned(),
         nix: plan.nix.clone(),
         settings: s,
         benchmarks,
         reference,
         gates: Vec::new(),
         notes: Vec::new(),
-        status: crate::gates::GateStatus::Pass,
+        status: flakegate_report::Status::Pass,
     })
 }
 

@@ -2,12 +2,12 @@
 //! comparison against numbers known in advance.
 
 use flakegate_bench::fixed::{FixedExecutor, measurement, runs};
-use flakegate_bench::gates::GateStatus;
 use flakegate_bench::ratio::RatioMethod;
 use flakegate_bench::{
     Baseline, BenchError, BenchReport, Gates, Phase, Plan, RevisionPlan, Settings, Target,
     hyperfine, run,
 };
+use flakegate_report::{GateId, Status as GateStatus};
 use flakegate_store::eval::{EvalCommand, NixIdentity, StatValue};
 
 fn nix(version: &str) -> NixIdentity {
@@ -144,6 +144,8 @@ fn counters_that_move_between_runs_mean_an_impure_evaluation() {
     assert!(
         again.gates[0]
             .detail
+            .as_deref()
+            .unwrap_or_default()
             .contains("reference's evaluation is impure")
     );
 }
@@ -154,9 +156,8 @@ fn counter_gate(work: u64, work2: u64, limit: f64, version2: &str) -> BenchRepor
     let mut exec = FixedExecutor::new();
     exec.script(&t.command, runs(&[1.0, 1.1, 0.9], work));
     let base = measure(&plan(vec![t.clone()], 0, 3), &mut exec, Gates::default());
-    let baseline =
-        Baseline::from_json(&serde_json::to_vec(&Baseline::from_report(&base)).expect("json"))
-            .expect("round trip");
+    let baseline = from_json(&serde_json::to_vec(&Baseline::from_report(&base)).expect("json"))
+        .expect("round trip");
     let mut exec = FixedExecutor::new();
     // 30 % faster by the clock: the counter gate must not care.
     exec.script(&t.command, runs(&[0.7, 0.77, 0.63], work2));
@@ -177,10 +178,10 @@ fn a_one_percent_bigger_workload_fails_the_counter_gate() {
     let r = counter_gate(100_000, 101_000, 0.5, "2.8.0");
     assert_eq!(r.status, GateStatus::Fail);
     let g = &r.gates[0];
-    assert_eq!(g.gate, "maxCounterGrowth");
+    assert_eq!(g.gate, GateId::MaxCounterGrowth);
     assert!(close(g.actual.expect("measured"), 1.0));
     // Every counter grew by exactly 1 %; ties go to the first name.
-    assert_eq!(g.detail, "envs.number 300000 → 303000");
+    assert_eq!(g.detail.as_deref(), Some("envs.number 300000 → 303000"));
     let deltas = r.benchmarks[0]
         .compared
         .as_ref()
@@ -211,7 +212,9 @@ fn counters_are_not_gated_across_nix_versions() {
     let r = counter_gate(100_000, 200_000, 0.5, "2.24.9");
     assert_eq!(r.status, GateStatus::Pass);
     assert_eq!(r.gates[0].status, GateStatus::Skipped);
-    assert!(r.gates[0].detail.contains("Nix 2.8.0") && r.gates[0].detail.contains("Nix 2.24.9"));
+    assert!(
+        detail(&r.gates[0]).contains("Nix 2.8.0") && detail(&r.gates[0]).contains("Nix 2.24.9")
+    );
     assert!(
         r.notes.iter().any(|n| n.contains("gating time only")),
         "{:?}",
@@ -247,21 +250,21 @@ fn the_time_gate_fires_only_outside_the_noise() {
     let g = slow
         .gates
         .iter()
-        .find(|g| g.gate == "maxRegression")
+        .find(|g| g.gate == GateId::MaxRegression)
         .expect("gate");
     assert_eq!(g.status, GateStatus::Fail);
     assert!(g.actual.expect("slowdown") > 29.0);
-    assert!(g.detail.contains("Welch"), "{}", g.detail);
+    assert!(detail(g).contains("Welch"), "{}", detail(g));
     // 30 % slower on average but all over the place: the interval includes 1.
     let noisy = regression(&base, &[0.8, 2.2, 0.9, 2.0, 1.1], 20.0);
     let g = noisy
         .gates
         .iter()
-        .find(|g| g.gate == "maxRegression")
+        .find(|g| g.gate == GateId::MaxRegression)
         .expect("gate");
     assert!(g.actual.expect("slowdown") > 20.0, "{g:?}");
     assert_eq!(g.status, GateStatus::Pass);
-    assert!(g.detail.contains("within the noise"), "{}", g.detail);
+    assert!(detail(g).contains("within the noise"), "{}", detail(g));
     // 5 % slower, clearly measured, but under the 20 % limit.
     let small = regression(&base, &[1.05, 1.07, 1.03, 1.06, 1.04], 20.0);
     assert_eq!(small.status, GateStatus::Pass);
@@ -269,7 +272,7 @@ fn the_time_gate_fires_only_outside_the_noise() {
     let t = slow
         .gates
         .iter()
-        .find(|g| g.gate == "maxTime")
+        .find(|g| g.gate == GateId::MaxTime)
         .expect("gate");
     assert_eq!(t.status, GateStatus::Pass);
     assert!(close(t.actual.expect("median"), 1.30));
@@ -411,16 +414,14 @@ fn the_hyperfine_export_has_hyperfines_fields() {
 
 #[test]
 fn bad_baselines_are_refused() {
-    assert!(Baseline::from_json(b"{").is_err());
+    assert!(from_json(b"{").is_err());
     let closure = br#"{"schema": "flakegate.closure.baseline/1"}"#;
-    let e = Baseline::from_json(closure)
-        .expect_err("other schema")
-        .to_string();
+    let e = from_json(closure).expect_err("other schema").to_string();
     assert!(e.contains("flakegate.closure.baseline/1"), "{e}");
     let bad_time = br#"{"schema": "flakegate.bench.baseline/1", "nix": {"implementation": "Nix", "version": "2.8.0"},
         "benchmarks": [{"name": "x", "frontend": "nix-eval", "sizes": {}, "pure": true, "counters": {}, "wall": [-1.0], "cpu": [1.0]}]}"#;
     assert!(
-        Baseline::from_json(bad_time)
+        from_json(bad_time)
             .expect_err("negative")
             .to_string()
             .contains("positive")
@@ -452,4 +453,14 @@ fn counters_of_later_versions_are_read_too() {
     assert!(b.pure, "gc.cycles may vary");
     assert_eq!(b.counters.exact["nrExprs"], 77);
     assert!(close(b.counters.noisy["gc.cycles"].median, 3.5));
+}
+
+/// A baseline file's contents, read the way the CLI reads them.
+fn from_json(bytes: &[u8]) -> Result<Baseline, flakegate_report::baseline::BaselineError> {
+    flakegate_report::baseline::parse::<Baseline>(std::path::Path::new("baseline.json"), bytes)
+        .map(|d| d.body)
+}
+
+fn detail(g: &flakegate_report::Gate) -> &str {
+    g.detail.as_deref().unwrap_or_default()
 }

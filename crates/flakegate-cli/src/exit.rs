@@ -10,6 +10,18 @@ pub enum Outcome {
     GateFailed,
 }
 
+impl Outcome {
+    /// A failed gate exits 1; warnings and skipped gates do not.
+    #[must_use]
+    pub fn from_status(status: flakegate_report::Status) -> Self {
+        if status.failed() {
+            Self::GateFailed
+        } else {
+            Self::Success
+        }
+    }
+}
+
 pub const GATE_FAILED: u8 = 1;
 pub const ERROR: u8 = 2;
 

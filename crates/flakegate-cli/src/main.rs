@@ -3,6 +3,7 @@
 
 mod app;
 mod commands;
+mod envelope;
 mod exit;
 mod output;
 mod progress;
@@ -10,5 +11,6 @@ mod render;
 mod units;
 
 fn main() -> std::process::ExitCode {
+    flakegate_report::write::remove_pending_on_signal();
     exit::main(app::run)
 }

@@ -1,39 +1,130 @@
-//! Writing files so that a reader never sees half of one: write a temporary
-//! file next to the target, then rename it over the target.
+//! The output flags every report command shares, and the one way a report
+//! leaves the process: `parse args → call the engine → emit`.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use clap::Args;
+use flakegate_report::{Document, Envelope, write};
 
-pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| {
-        format!(
-            "{}: cannot create a file in {}",
-            path.display(),
-            dir.display()
-        )
-    })?;
-    tmp.write_all(contents)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("{}: write failed", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("{}: cannot replace the file", path.display()))?;
-    Ok(())
+use crate::exit::Outcome;
+use crate::render::{ColorChoice, Paint, Render, use_color};
+
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Print the report as JSON (its "schema" field names the version).
+    #[arg(long, conflicts_with = "markdown", help_heading = "Output")]
+    pub json: bool,
+    /// Print the report as Markdown, e.g. for $GITHUB_STEP_SUMMARY.
+    #[arg(long, help_heading = "Output")]
+    pub markdown: bool,
+    /// Write the report to FILE instead of stdout (a regular file is
+    /// replaced atomically; `-` and devices are written through).
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+    /// Also write the JSON report to FILE, in the same run.
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub json_out: Option<PathBuf>,
+    /// Also write the Markdown report to FILE, in the same run.
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub markdown_out: Option<PathBuf>,
+    /// When to use colour in the terminal report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
+    pub color: ColorChoice,
 }
 
-/// Writes a report to `file` (atomically) or, without one, to stdout.
-pub fn emit(file: Option<&Path>, contents: &[u8]) -> anyhow::Result<()> {
+/// The format of the main output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Terminal,
+    Markdown,
+    Json,
+}
+
+impl OutputArgs {
+    #[must_use]
+    pub fn format(&self) -> Format {
+        match (self.json, self.markdown) {
+            (true, _) => Format::Json,
+            (_, true) => Format::Markdown,
+            _ => Format::Terminal,
+        }
+    }
+
+    /// Fails now, before any measuring, when an output file could not be
+    /// written later (a missing directory, a directory in its place).
+    pub fn check(&self) -> anyhow::Result<()> {
+        for file in self.files() {
+            write::check(file)?;
+        }
+        Ok(())
+    }
+
+    fn files(&self) -> impl Iterator<Item = &PathBuf> {
+        [&self.output, &self.json_out, &self.markdown_out]
+            .into_iter()
+            .flatten()
+    }
+
+    /// Colour only for a terminal report going to a terminal.
+    fn paint(&self) -> Paint {
+        Paint(self.output.is_none() && use_color(self.color))
+    }
+}
+
+/// Renders `report` as the flags ask, writes every requested file, and
+/// returns the outcome its status calls for. A report that cannot be
+/// serialised is an error (exit 2), never a pseudo-JSON text.
+pub fn emit<R: Render>(
+    report: &R,
+    envelope: Envelope,
+    args: &OutputArgs,
+) -> anyhow::Result<Outcome> {
+    let doc = Document {
+        envelope,
+        body: report,
+    };
+    if let Some(file) = &args.json_out {
+        write_file(file, &json(&doc)?)?;
+    }
+    if let Some(file) = &args.markdown_out {
+        write_file(file, report.markdown().as_bytes())?;
+    }
+    match (args.format(), &args.output) {
+        (Format::Json, None) => {
+            // Streamed: a large diff's JSON is tens of MB.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            serde_json::to_writer_pretty(&mut out, &doc).context("cannot serialise the report")?;
+            out.write_all(b"\n")?;
+            out.flush()?;
+        }
+        (Format::Json, Some(file)) => write_file(file, &json(&doc)?)?,
+        (Format::Markdown, file) => put(file.as_deref(), report.markdown().as_bytes())?,
+        (Format::Terminal, file) => put(file.as_deref(), report.terminal(args.paint()).as_bytes())?,
+    }
+    Ok(Outcome::from_status(report.status()))
+}
+
+/// The report's JSON document, as `--json` prints it.
+pub fn json<T: serde::Serialize>(doc: &T) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(doc).context("cannot serialise the report")?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Writes to `file` (see `flakegate_report::write`) or to stdout.
+pub fn put(file: Option<&Path>, contents: &[u8]) -> anyhow::Result<()> {
     match file {
-        Some(f) => write_atomic(f, contents),
+        Some(f) => write_file(f, contents),
         None => {
             std::io::stdout().write_all(contents)?;
             Ok(())
         }
     }
+}
+
+pub fn write_file(file: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    write::write(file, contents)?;
+    Ok(())
 }

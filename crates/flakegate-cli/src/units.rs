@@ -1,4 +1,5 @@
-//! Sizes and percentages as users type and read them.
+//! Sizes and percentages as users type them; `flakegate_report::units`
+//! prints them.
 
 use bytesize::ByteSize;
 
@@ -23,30 +24,17 @@ pub fn parse_percent(s: &str) -> Result<f64, String> {
     }
 }
 
-/// `18.4 MiB`, IEC units.
-pub fn size(bytes: u64) -> String {
-    ByteSize(bytes).display().iec().to_string()
-}
-
-/// `+1.2 MiB` / `-300 KiB`.
-pub fn signed_size(delta: i64) -> String {
-    let sign = if delta < 0 { "-" } else { "+" };
-    format!("{sign}{}", size(delta.unsigned_abs()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn sizes_round_trip() {
+    fn sizes() {
         assert_eq!(parse_size("15GiB"), Ok(15 * 1024 * 1024 * 1024));
         assert_eq!(parse_size("15 GiB"), Ok(15 * 1024 * 1024 * 1024));
         assert_eq!(parse_size("2MB"), Ok(2_000_000));
         assert_eq!(parse_size("1234"), Ok(1234));
         assert!(parse_size("lots").is_err());
-        assert_eq!(size(1536), "1.5 KiB");
-        assert_eq!(signed_size(-1536), "-1.5 KiB");
     }
 
     #[test]

@@ -2,10 +2,10 @@
 
 use flakegate_store::name::{PackageName, store_path_name};
 
-use crate::budget::GateStatus;
 use crate::graph::Graph;
-use crate::report::{ClosureReport, DependencyEntry, PathEntry, RootReport, SCHEMA};
+use crate::report::{ClosureReport, DependencyEntry, PathEntry, RootReport};
 use crate::{Closure, added, duplicates, why};
+use flakegate_report::Status;
 
 /// Per direct dependency, the closure size is computed for this many at most:
 /// each costs a walk of the graph.
@@ -109,7 +109,6 @@ pub fn analyse(closure: &Closure, opts: &AnalyseOptions) -> ClosureReport {
     }
 
     ClosureReport {
-        schema: SCHEMA.to_owned(),
         total_size: closure.total_nar_size(),
         path_count: graph.len(),
         roots,
@@ -119,7 +118,7 @@ pub fn analyse(closure: &Closure, opts: &AnalyseOptions) -> ClosureReport {
         why: opts.why.iter().map(|q| why::explain(&graph, q)).collect(),
         baseline: None,
         gates: Vec::new(),
-        status: GateStatus::Pass,
+        status: Status::Pass,
         paths,
     }
 }

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use flakegate_report::Schema;
 use flakegate_store::name::{PackageName, store_path_name};
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +21,6 @@ const MAX_CAUSES: usize = 10;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Baseline {
-    pub schema: String,
     pub total_size: u64,
     pub path_count: usize,
     /// Store path names of the roots.
@@ -29,12 +29,8 @@ pub struct Baseline {
     pub paths: BTreeMap<String, u64>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum BaselineError {
-    #[error("not a flakegate closure baseline: {0}")]
-    Invalid(String),
-    #[error("baseline schema {found:?} is not supported (expected {BASELINE_SCHEMA:?})")]
-    Schema { found: String },
+impl Schema for Baseline {
+    const SCHEMA: &'static str = BASELINE_SCHEMA;
 }
 
 /// The report's view of a baseline.
@@ -74,7 +70,6 @@ impl Baseline {
                 .or_default() += p.self_size;
         }
         Self {
-            schema: BASELINE_SCHEMA.to_owned(),
             total_size: report.total_size,
             path_count: report.path_count,
             roots: report
@@ -84,22 +79,6 @@ impl Baseline {
                 .collect(),
             paths,
         }
-    }
-
-    /// Parses a baseline file's contents.
-    pub fn from_json(bytes: &[u8]) -> Result<Self, BaselineError> {
-        let value: serde_json::Value =
-            serde_json::from_slice(bytes).map_err(|e| BaselineError::Invalid(e.to_string()))?;
-        match value.get("schema").and_then(serde_json::Value::as_str) {
-            Some(BASELINE_SCHEMA) => {}
-            Some(other) => {
-                return Err(BaselineError::Schema {
-                    found: other.to_owned(),
-                });
-            }
-            None => return Err(BaselineError::Invalid("no \"schema\" field".into())),
-        }
-        serde_json::from_value(value).map_err(|e| BaselineError::Invalid(e.to_string()))
     }
 
     /// Compares a report with this baseline.

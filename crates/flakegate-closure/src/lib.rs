@@ -22,8 +22,8 @@ mod report;
 mod why;
 
 pub use analyse::{AnalyseOptions, analyse};
-pub use baseline::{Baseline, BaselineComparison, BaselineError, GrowthCause};
-pub use budget::{Budget, GateOutcome, GateStatus};
+pub use baseline::{Baseline, BaselineComparison, GrowthCause};
+pub use budget::Budget;
 pub use flakegate_store::Closure;
 pub use graph::Graph;
 pub use report::{

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::baseline::BaselineComparison;
-use crate::budget::{GateOutcome, GateStatus};
+use flakegate_report::{Gate, Report, Status};
 
 /// The JSON schema identifier; bumped on incompatible changes.
 pub const SCHEMA: &str = "flakegate.closure/1";
@@ -13,7 +13,6 @@ pub const SCHEMA: &str = "flakegate.closure/1";
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClosureReport {
-    pub schema: String,
     /// Sum of the self sizes of all paths, each counted once.
     pub total_size: u64,
     pub path_count: usize,
@@ -27,11 +26,24 @@ pub struct ClosureReport {
     /// Answers to `--why`.
     pub why: Vec<WhyChain>,
     pub baseline: Option<BaselineComparison>,
-    pub gates: Vec<GateOutcome>,
+    pub gates: Vec<Gate>,
     /// The worst gate status: `pass`, `warn` or `fail`.
-    pub status: GateStatus,
+    pub status: Status,
     /// Every path, largest added size first.
     pub paths: Vec<PathEntry>,
+}
+
+impl Report for ClosureReport {
+    const TOOL: &'static str = "closure";
+    const SCHEMA: &'static str = SCHEMA;
+
+    fn status(&self) -> Status {
+        self.status
+    }
+
+    fn gates(&self) -> &[Gate] {
+        &self.gates
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@ pub mod closure_diff;
 pub mod drv_diff;
 mod pairing;
 mod parallel;
+pub mod report;
 pub mod text_diff;
 pub mod version;
 
@@ -14,3 +15,4 @@ pub use closure_diff::{
     ClosureDiff, ClosureSide, PackageChange, PackageDiff, Summary, VersionEntry, diff_closures,
 };
 pub use drv_diff::{DrvDiffOptions, DrvDiffReport, DrvSource, diff_derivations};
+pub use report::{DiffReport, Explained};

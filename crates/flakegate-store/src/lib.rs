@@ -11,6 +11,7 @@ pub mod backend;
 pub mod drv;
 mod error;
 pub mod eval;
+pub mod git;
 pub mod hash;
 pub mod installable;
 pub mod members;

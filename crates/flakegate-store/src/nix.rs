@@ -99,15 +99,30 @@ pub fn essential_error(stderr: &str) -> Option<String> {
     })
 }
 
-/// `nix --version`, e.g. `nix (Nix) 2.8.0` → `2.8.0`.
+/// The version of `nix` once this process has asked for it.
+static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// `nix --version`, e.g. `nix (Nix) 2.8.0` → `2.8.0`. Asked once per process.
 pub fn nix_version() -> Result<String, StoreError> {
+    if let Some(v) = VERSION.get() {
+        return Ok(v.clone());
+    }
     let out = run("nix", &["--version".to_owned()])?;
     let text = String::from_utf8_lossy(&out);
-    Ok(text
+    let version = text
         .split_whitespace()
         .last()
         .unwrap_or_default()
-        .to_owned())
+        .to_owned();
+    Ok(VERSION.get_or_init(|| version).clone())
+}
+
+/// The version of `nix`, if this process already asked for it: a report
+/// names the Nix it ran without running Nix only for that (it costs tens of
+/// milliseconds, the whole budget of a database read).
+#[must_use]
+pub fn known_version() -> Option<String> {
+    VERSION.get().cloned()
 }
 
 #[cfg(test)]

@@ -7,20 +7,16 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::Args;
 use flakegate_bench::{
-    Baseline, BenchReport, Executor, GateStatus, Gates, Plan, RevisionPlan, Settings, Target,
-    hyperfine,
+    Baseline, BenchReport, Executor, Gates, Plan, RevisionPlan, Settings, Target, hyperfine,
 };
+use flakegate_report::baseline;
 use flakegate_store::StoreError;
 use flakegate_store::eval::{self, EvalCommand, Frontend, Measurement, revision};
 
 use crate::exit::Outcome;
-use crate::output::{emit, write_atomic};
-use crate::render::ColorChoice;
+use crate::output::{self, OutputArgs};
+use crate::render::bench::progress;
 use crate::units::parse_percent;
-
-// The renderers live under render/ with the other formats; they are
-// declared here because they render this command's report only.
-use crate::render::bench::{markdown, progress, terminal};
 
 pub const EXAMPLES: &str = "\
 Examples:
@@ -107,21 +103,11 @@ pub struct BenchArgs {
     #[arg(long, value_name = "PCT", value_parser = parse_percent, help_heading = "Gates")]
     pub max_counter_growth: Option<f64>,
 
-    /// Print the report as JSON (schema "flakegate.bench/1").
-    #[arg(long, conflicts_with = "markdown", help_heading = "Output")]
-    pub json: bool,
-    /// Print the report as Markdown, e.g. for $GITHUB_STEP_SUMMARY.
-    #[arg(long, help_heading = "Output")]
-    pub markdown: bool,
-    /// Write the report to FILE (atomically) instead of stdout.
-    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Also write the measurements in hyperfine's JSON export shape.
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub export_hyperfine: Option<PathBuf>,
-    /// When to use colour in the terminal report.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
-    pub color: ColorChoice,
     /// No progress bar on stderr.
     #[arg(short, long, help_heading = "Output")]
     pub quiet: bool,
@@ -145,6 +131,14 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<Outcome> {
     };
     // Read the baseline first: a bad file fails before minutes of measuring.
     let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
+    // And every output target: a missing directory fails before it too.
+    args.output.check()?;
+    for file in [&args.save_baseline, &args.export_hyperfine]
+        .into_iter()
+        .flatten()
+    {
+        flakegate_report::write::check(file)?;
+    }
     let bar = progress::Bar::new(args.quiet);
     // Holds the exported revisions of an A/B run until the end.
     let scratch = tempfile::tempdir().context("cannot create a temporary directory")?;
@@ -157,22 +151,19 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<Outcome> {
     }
     gates.apply(&mut report);
 
-    if let Some(file) = &args.save_baseline {
-        let json = serde_json::to_vec_pretty(&Baseline::from_report(&report))?;
-        write_atomic(file, &json)?;
-    }
     if let Some(file) = &args.export_hyperfine {
-        let mut json = serde_json::to_vec_pretty(&hyperfine::export(&report))?;
-        json.push(b'\n');
-        write_atomic(file, &json)?;
+        output::write_file(file, &output::json(&hyperfine::export(&report))?)?;
     }
-    let color = args.output.is_none() && crate::render::use_color(args.color);
-    let text = render(&report, args, color);
-    emit(args.output.as_deref(), text.as_bytes())?;
-    Ok(match report.status {
-        GateStatus::Fail => Outcome::GateFailed,
-        GateStatus::Pass | GateStatus::Skipped => Outcome::Success,
-    })
+    let flake = args.flake.as_deref().unwrap_or(".");
+    let envelope = crate::envelope::of::<BenchReport>(&[&format!("{flake}#")])
+        .with_nix_version(Some(report.nix.version.clone()));
+    let outcome = output::emit(&report, envelope.clone(), &args.output)?;
+    // Only once the report is out: a run that failed to write it must not
+    // have replaced the baseline.
+    if let Some(file) = &args.save_baseline {
+        baseline::write(file, envelope, &Baseline::from_report(&report))?;
+    }
+    Ok(outcome)
 }
 
 /// Flag combinations clap cannot express.
@@ -198,9 +189,7 @@ fn check(args: &BenchArgs) -> anyhow::Result<()> {
 }
 
 fn read_baseline(file: &Path) -> anyhow::Result<Baseline> {
-    let bytes = std::fs::read(file)
-        .with_context(|| format!("{}: cannot read the baseline", file.display()))?;
-    Baseline::from_json(&bytes).with_context(|| file.display().to_string())
+    Ok(baseline::read::<Baseline>(file)?.body)
 }
 
 fn plan(args: &BenchArgs, scratch: &Path, bar: &progress::Bar) -> anyhow::Result<Plan> {
@@ -299,19 +288,6 @@ fn path_ref(dir: &Path) -> String {
     format!("path:{}", dir.display())
 }
 
-fn render(report: &BenchReport, args: &BenchArgs, color: bool) -> String {
-    if args.json {
-        let mut s = serde_json::to_string_pretty(report)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        s.push('\n');
-        s
-    } else if args.markdown {
-        markdown::render(report)
-    } else {
-        terminal::render(report, color)
-    }
-}
-
 /// Parses `10s`, `1.5s`, `500ms`, `2m`, `250us` or a number of seconds.
 pub fn parse_duration(s: &str) -> Result<f64, String> {
     let t = s.trim();
@@ -337,7 +313,9 @@ pub fn parse_duration(s: &str) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::{Paint, Render};
     use flakegate_bench::fixed::{FixedExecutor, runs};
+    use flakegate_report::{Document, Envelope};
     use flakegate_store::eval::NixIdentity;
 
     const WEB: &str = "nixosConfigurations.web.config.system.build.toplevel";
@@ -405,46 +383,44 @@ mod tests {
         report
     }
 
-    fn args(format: &str) -> BenchArgs {
-        use clap::Parser;
-        #[derive(Parser)]
-        struct Cli {
-            #[command(flatten)]
-            args: BenchArgs,
-        }
-        let mut argv = vec!["bench"];
-        if !format.is_empty() {
-            argv.push(format);
-        }
-        Cli::parse_from(argv).args
+    fn terminal(report: &BenchReport, color: bool) -> String {
+        report.terminal(Paint(color))
     }
 
     #[test]
     fn terminal_report_with_baseline_and_gates() {
-        insta::assert_snapshot!(render(&baseline_report(), &args(""), false));
+        insta::assert_snapshot!(terminal(&baseline_report(), false));
     }
 
     #[test]
     fn markdown_report_with_baseline_and_gates() {
-        insta::assert_snapshot!(render(&baseline_report(), &args("--markdown"), false));
+        insta::assert_snapshot!(baseline_report().markdown());
     }
 
     #[test]
     fn json_report_with_baseline_and_gates() {
-        let text = render(&baseline_report(), &args("--json"), false);
+        let mut envelope = Envelope::new("bench", flakegate_bench::SCHEMA);
+        envelope.date = None;
+        envelope.flakegate_version = "[VERSION]".to_owned();
+        let doc = Document {
+            envelope,
+            body: baseline_report(),
+        };
+        let text = String::from_utf8(output::json(&doc).expect("json")).expect("utf-8");
         let v: serde_json::Value = serde_json::from_str(&text).expect("json");
-        assert_eq!(v["schema"], "flakegate.bench/1");
+        assert_eq!(v["schema"], "flakegate.bench/2");
+        assert_eq!(v["gates"][0]["subject"], WEB);
         insta::assert_snapshot!(text);
     }
 
     #[test]
     fn terminal_report_of_an_ab_comparison() {
-        insta::assert_snapshot!(render(&compare_report(), &args(""), false));
+        insta::assert_snapshot!(terminal(&compare_report(), false));
     }
 
     #[test]
     fn markdown_report_of_an_ab_comparison() {
-        insta::assert_snapshot!(render(&compare_report(), &args("--markdown"), false));
+        insta::assert_snapshot!(compare_report().markdown());
     }
 
     #[test]
@@ -457,10 +433,13 @@ mod tests {
     #[test]
     fn colour_only_when_asked() {
         let report = baseline_report();
-        let plain = render(&report, &args(""), false);
-        let coloured = render(&report, &args(""), true);
+        let plain = terminal(&report, false);
+        let coloured = terminal(&report, true);
         assert!(!plain.contains('\x1b'));
-        assert!(coloured.contains("\x1b[1;31mFAIL"), "{coloured}");
+        assert!(
+            coloured.contains("FAIL") && coloured.contains('\x1b'),
+            "{coloured}"
+        );
     }
 
     #[test]

@@ -5,15 +5,16 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
-use flakegate_closure::{AnalyseOptions, Baseline, Budget, ClosureReport, GateStatus};
+use flakegate_closure::{AnalyseOptions, Baseline, Budget, ClosureReport};
+use flakegate_report::{Document, Envelope, baseline, write};
 use flakegate_store::backend::attrs_json;
 use flakegate_store::installable::{self, ResolveOptions};
 use flakegate_store::{BackendChoice, Closure, Store};
 
 use crate::exit::Outcome;
-use crate::output::{emit, write_atomic};
+use crate::output::{self, OutputArgs};
 use crate::progress::Progress;
-use crate::render::{self, ColorChoice, Format};
+use crate::render::{Paint, Render};
 use crate::units::{parse_percent, parse_size};
 
 pub const EXAMPLES: &str = "\
@@ -36,15 +37,8 @@ pub struct ClosureArgs {
     #[arg(value_name = "INSTALLABLE")]
     pub installables: Vec<String>,
 
-    /// Print the report as JSON (schema "flakegate.closure/1").
-    #[arg(long, conflicts_with = "markdown", help_heading = "Output")]
-    pub json: bool,
-    /// Print the report as Markdown, e.g. for $GITHUB_STEP_SUMMARY.
-    #[arg(long, help_heading = "Output")]
-    pub markdown: bool,
-    /// Write the report to FILE (atomically) instead of stdout.
-    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// How many paths the "largest" lists show.
     #[arg(long, default_value_t = 10, value_name = "N", help_heading = "Output")]
     pub top: usize,
@@ -52,9 +46,6 @@ pub struct ClosureArgs {
     /// store path name or package name). Repeatable.
     #[arg(long, value_name = "PATH", help_heading = "Output")]
     pub why: Vec<String>,
-    /// When to use colour in the terminal report.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
-    pub color: ColorChoice,
     /// Explain which backend was used and why, on stderr.
     #[arg(short, long, help_heading = "Output")]
     pub verbose: bool,
@@ -112,6 +103,10 @@ pub fn run(args: &ClosureArgs) -> anyhow::Result<Outcome> {
         bail!("no installable given (try `flakegate closure ./result`, or --help)");
     }
     let budget = budget(args)?;
+    args.output.check()?;
+    if let Some(file) = &args.save_baseline {
+        write::check(file)?;
+    }
     let progress = Progress::new(args.in_build);
 
     let (closure, out_dir) = if args.in_build {
@@ -151,32 +146,26 @@ pub fn run(args: &ClosureArgs) -> anyhow::Result<Outcome> {
         );
     }
 
-    if let Some(file) = &args.save_baseline {
-        let json = serde_json::to_vec_pretty(&Baseline::from_report(&report))?;
-        write_atomic(file, &json)?;
-    }
-    if let Some(out) = out_dir {
-        write_build_outputs(&out, &report)?;
-        print!("{}", render::render(&report, Format::Terminal, false));
+    let inputs: Vec<&str> = args.installables.iter().map(String::as_str).collect();
+    let envelope = crate::envelope::of::<ClosureReport>(&inputs);
+    let outcome = if let Some(out) = out_dir {
+        write_build_outputs(&out, &report, &envelope)?;
+        print!("{}", report.terminal(Paint(false)));
+        Outcome::from_status(report.status)
     } else {
-        let format = Format::from_flags(args.json, args.markdown);
-        let color = args.output.is_none() && render::use_color(args.color);
-        let text = render::render(&report, format, color);
-        emit(args.output.as_deref(), text.as_bytes())?;
+        output::emit(&report, envelope.clone(), &args.output)?
+    };
+    // Only once the report is out: a run that failed to write it must not
+    // have replaced the baseline.
+    if let Some(file) = &args.save_baseline {
+        baseline::write(file, envelope, &Baseline::from_report(&report))?;
     }
-    Ok(match report.status {
-        GateStatus::Fail => Outcome::GateFailed,
-        GateStatus::Pass | GateStatus::Warn => Outcome::Success,
-    })
+    Ok(outcome)
 }
 
 fn budget(args: &ClosureArgs) -> anyhow::Result<Budget> {
     let baseline = match &args.baseline {
-        Some(file) => {
-            let bytes = std::fs::read(file)
-                .with_context(|| format!("{}: cannot read the baseline", file.display()))?;
-            Some(Baseline::from_json(&bytes).with_context(|| file.display().to_string())?)
-        }
+        Some(file) => Some(baseline::read::<Baseline>(file)?.body),
         None => None,
     };
     Ok(Budget {
@@ -228,22 +217,28 @@ fn query_store(args: &ClosureArgs, progress: &Progress) -> anyhow::Result<Closur
 }
 
 /// Inside a build: every rendering of the report and a baseline for next time.
-fn write_build_outputs(out: &std::path::Path, report: &ClosureReport) -> anyhow::Result<()> {
+fn write_build_outputs(
+    out: &std::path::Path,
+    report: &ClosureReport,
+    envelope: &Envelope,
+) -> anyhow::Result<()> {
     std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
+    let doc = Document {
+        envelope: envelope.clone(),
+        body: report,
+    };
     let files = [
-        (
-            "report.txt",
-            render::render(report, Format::Terminal, false),
-        ),
-        ("report.json", render::render(report, Format::Json, false)),
-        ("report.md", render::render(report, Format::Markdown, false)),
-        (
-            "baseline.json",
-            serde_json::to_string_pretty(&Baseline::from_report(report))? + "\n",
-        ),
+        ("report.txt", report.terminal(Paint(false)).into_bytes()),
+        ("report.json", output::json(&doc)?),
+        ("report.md", report.markdown().into_bytes()),
     ];
-    for (name, text) in files {
-        write_atomic(&out.join(name), text.as_bytes())?;
+    for (name, bytes) in files {
+        output::write_file(&out.join(name), &bytes)?;
     }
+    baseline::write(
+        &out.join("baseline.json"),
+        envelope.clone(),
+        &Baseline::from_report(report),
+    )?;
     Ok(())
 }

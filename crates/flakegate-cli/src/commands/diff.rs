@@ -2,24 +2,20 @@
 //! derivations, and why.
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use flakegate_diff::{ClosureDiff, DrvDiffOptions, DrvDiffReport, DrvSource, PackageDiff};
+use flakegate_diff::{ClosureDiff, DiffReport, DrvDiffOptions, DrvSource, Explained, PackageDiff};
 use flakegate_store::installable::{self, Kind, ResolveOptions};
 use flakegate_store::members::{self, Members, MembersDb};
 use flakegate_store::{BackendChoice, Store, StoreDir, drv, profile};
 use nix_derivation::Derivation;
-use serde::Serialize;
 
 use crate::exit::Outcome;
-use crate::output::write_atomic;
+use crate::output::{self, OutputArgs};
 use crate::progress::Progress;
-use crate::render::diff as render;
-use crate::render::{ColorChoice, Format};
 
 pub const EXAMPLES: &str = "\
 Examples:
@@ -65,41 +61,14 @@ pub struct DiffArgs {
     #[arg(long, help_heading = "Derivation view")]
     pub full: bool,
 
-    /// Print the comparison as JSON (schema "flakegate.diff/1").
-    #[arg(long, conflicts_with = "markdown", help_heading = "Output")]
-    pub json: bool,
-    /// Print Markdown for a PR comment or $GITHUB_STEP_SUMMARY.
-    #[arg(long, help_heading = "Output")]
-    pub markdown: bool,
-    /// Write the output to FILE (atomically) instead of stdout.
-    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Exit 1 when the two sides differ.
     #[arg(long, help_heading = "Output")]
     pub exit_code: bool,
-    /// When to use colour in the terminal output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
-    pub color: ColorChoice,
     /// Say on stderr which backend read the store and how long each step took.
     #[arg(short, long, help_heading = "Output")]
     pub verbose: bool,
-}
-
-/// What `--json` prints: one or both views.
-#[derive(Debug, Serialize)]
-pub struct DiffOutput {
-    pub schema: &'static str,
-    pub closure: Option<ClosureDiff>,
-    /// The derivation view, or the `--explain` drill-downs of the package view.
-    pub derivations: Vec<Explained>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Explained {
-    /// The package asked about with --explain, or null for a derivation view.
-    pub package: Option<String>,
-    pub report: DrvDiffReport,
 }
 
 const DEFAULT_PROFILE: &str = "/nix/var/nix/profiles/system";
@@ -116,7 +85,8 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
         || [&before, &after]
             .iter()
             .any(|s| matches!(installable::classify(s), Kind::Flake(_)) || s.ends_with(".drv"));
-    let output = if drv_view {
+    args.output.check()?;
+    let report = if drv_view {
         progress.step("evaluating derivations");
         let a = installable::derivation_of(&before, &store)?;
         let b = installable::derivation_of(&after, &store)?;
@@ -130,13 +100,13 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
                 started.elapsed().as_millis()
             )
         });
-        DiffOutput {
-            schema: "flakegate.diff/1",
+        DiffReport {
             closure: None,
             derivations: vec![Explained {
                 package: None,
                 report,
             }],
+            full: args.full,
         }
     } else {
         progress.step("reading closures");
@@ -174,55 +144,32 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
             progress.step(format!("explaining {name}"));
             derivations.push(explain(&store, &diff, name, &opts)?);
         }
-        DiffOutput {
-            schema: "flakegate.diff/1",
+        DiffReport {
             closure: Some(diff),
             derivations,
+            full: args.full,
         }
     };
     progress.finish();
 
-    let format = match (args.json, args.markdown) {
-        (true, _) => Format::Json,
-        (_, true) => Format::Markdown,
-        _ => Format::Terminal,
-    };
-    let color = args.output.is_none() && crate::render::use_color(args.color);
     let started = Instant::now();
-    match (&args.output, format) {
-        (None, Format::Json) => {
-            // Streamed: the JSON of a large derivation diff is tens of MB.
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            render::write_json(&output, &mut out)?;
-            out.flush()?;
-        }
-        (Some(file), _) => write_atomic(
-            file,
-            render::render(&output, format, color, args.full).as_bytes(),
-        )?,
-        (None, _) => std::io::stdout()
-            .write_all(render::render(&output, format, color, args.full).as_bytes())?,
-    }
+    let envelope = crate::envelope::of::<DiffReport>(&[&before, &after]);
+    let outcome = output::emit(&report, envelope, &args.output)?;
     note(args, || {
         format!(
             "rendered the output in {} ms",
             started.elapsed().as_millis()
         )
     });
-    let differs = output.closure.as_ref().is_some_and(|c| {
-        !c.packages.is_empty() || c.summary.paths_added + c.summary.paths_removed > 0
-    }) || output
-        .derivations
-        .iter()
-        .any(|d| d.package.is_none() && d.report.before != d.report.after);
+    let differs = report.differs();
     // The process ends here: freeing tens of thousands of strings one by one,
     // and SQLite's page caches, would only add ~10% to a large diff.
-    std::mem::forget(output);
+    std::mem::forget(report);
     std::mem::forget(store);
     Ok(if args.exit_code && differs {
         Outcome::GateFailed
     } else {
-        Outcome::Success
+        outcome
     })
 }
 

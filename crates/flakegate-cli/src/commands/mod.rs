@@ -3,7 +3,8 @@
 
 mod bench;
 mod closure;
-pub mod diff;
+mod diff;
+mod report;
 mod sbom;
 
 use clap::Subcommand;
@@ -24,6 +25,10 @@ pub enum Command {
     /// downgraded, added, removed or rebuilt, and why a derivation changed.
     #[command(after_help = diff::EXAMPLES)]
     Diff(diff::DiffArgs),
+    /// Merge the JSON reports of several tools into one summary for a pull
+    /// request: a row per gate, each report folded, one exit status.
+    #[command(after_help = report::EXAMPLES)]
+    Report(report::ReportArgs),
     /// Export a CycloneDX 1.6 or SPDX 2.3 SBOM of a closure or a derivation
     /// graph.
     #[command(after_help = sbom::EXAMPLES)]
@@ -35,6 +40,7 @@ pub fn dispatch(command: Command) -> anyhow::Result<Outcome> {
         Command::Bench(args) => bench::run(&args),
         Command::Closure(args) => closure::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Sbom(args) => sbom::run(&args),
     }
 }

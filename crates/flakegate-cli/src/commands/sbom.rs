@@ -13,7 +13,7 @@ use flakegate_store::meta_eval::{self, EvalMeta};
 use flakegate_store::{BackendChoice, Closure, Store, StoreDir, StoreError, drv};
 
 use crate::exit::Outcome;
-use crate::output::{emit, write_atomic};
+use crate::output::{put, write_file};
 use crate::progress::Progress;
 
 pub const EXAMPLES: &str = "\
@@ -148,7 +148,7 @@ pub fn run(args: &SbomArgs) -> anyhow::Result<Outcome> {
             rendering.elapsed().as_millis()
         );
     }
-    emit(args.output.as_deref(), text.as_bytes())?;
+    put(args.output.as_deref(), text.as_bytes())?;
     if let Some(file) = &args.output {
         eprintln!(
             "wrote {} ({}, {} components, {} dependencies)",
@@ -342,7 +342,7 @@ fn in_build(args: &SbomArgs, opts: &Options) -> anyhow::Result<Outcome> {
     let closure: Closure = attrs.closure;
     let bom = flakegate_sbom::runtime(&closure, &drvs, meta.as_ref(), opts)?;
     let text = flakegate_sbom::render(&bom, args.format.format());
-    write_atomic(&out, text.as_bytes())?;
+    write_file(&out, text.as_bytes())?;
     println!(
         "flakegate sbom: {} of {} ({} components, {} dependencies)",
         args.format.label(),

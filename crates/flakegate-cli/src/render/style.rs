@@ -1,6 +1,9 @@
-//! Colour only when asked or when stdout is a terminal, never with NO_COLOR.
+//! Colour only when asked or when stdout is a terminal, never with NO_COLOR;
+//! the escapes come from `owo-colors`.
 
 use std::io::IsTerminal;
+
+use owo_colors::{OwoColorize, Style};
 
 use super::ColorChoice;
 
@@ -16,31 +19,31 @@ pub fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-/// ANSI styling that is a no-op when colour is off.
-#[derive(Clone, Copy)]
+/// Styling that is a no-op when colour is off.
+#[derive(Debug, Clone, Copy)]
 pub struct Paint(pub bool);
 
 impl Paint {
-    fn wrap(self, code: &str, s: &str) -> String {
+    fn paint(self, style: Style, s: &str) -> String {
         if self.0 {
-            format!("\x1b[{code}m{s}\x1b[0m")
+            s.style(style).to_string()
         } else {
             s.to_owned()
         }
     }
     pub fn bold(self, s: &str) -> String {
-        self.wrap("1", s)
+        self.paint(Style::new().bold(), s)
     }
     pub fn dim(self, s: &str) -> String {
-        self.wrap("2", s)
+        self.paint(Style::new().dimmed(), s)
     }
     pub fn red(self, s: &str) -> String {
-        self.wrap("1;31", s)
+        self.paint(Style::new().red().bold(), s)
     }
     pub fn green(self, s: &str) -> String {
-        self.wrap("32", s)
+        self.paint(Style::new().green(), s)
     }
     pub fn yellow(self, s: &str) -> String {
-        self.wrap("33", s)
+        self.paint(Style::new().yellow(), s)
     }
 }

@@ -23,6 +23,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::StoreError;
+use crate::git::run as git;
 
 /// The two sides of an A/B comparison.
 #[derive(Debug, Clone)]
@@ -98,13 +99,6 @@ fn failure(input: &str, message: String) -> ExportError {
         input: input.to_owned(),
         message,
     }
-}
-
-fn git(dir: &Path, args: &[&str]) -> Result<String, StoreError> {
-    let mut full = vec!["-C".to_owned(), dir.display().to_string()];
-    full.extend(args.iter().map(|s| (*s).to_owned()));
-    let out = crate::nix::run("git", &full)?;
-    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 fn archive(top: &Path, commit: &str, into: &Path) -> Result<(), StoreError> {

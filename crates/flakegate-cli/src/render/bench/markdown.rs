@@ -4,26 +4,11 @@
 
 use std::fmt::Write;
 
-use flakegate_bench::{BenchReport, GateStatus, ReferenceKind};
+use flakegate_bench::{BenchReport, ReferenceKind};
 
-use super::format::{bytes, count, duration, gate_label, gate_values, percent, signed_count};
-
-fn icon(s: GateStatus) -> &'static str {
-    match s {
-        GateStatus::Pass => "✅ pass",
-        GateStatus::Skipped => "⏭️ skipped",
-        GateStatus::Fail => "❌ fail",
-    }
-}
-
-/// Text that may hold Markdown table syntax.
-fn code(s: &str) -> String {
-    format!("`{}`", s.replace('|', "\\|").replace('`', "'"))
-}
-
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
-}
+use super::format::{bytes, count, duration, percent, signed_count};
+use crate::render::gates::{self, cell};
+use crate::render::md_code as code;
 
 pub fn render(r: &BenchReport) -> String {
     let mut o = String::new();
@@ -63,24 +48,7 @@ pub fn render(r: &BenchReport) -> String {
     }
     let _ = writeln!(o, "{setup}\n");
 
-    if !r.gates.is_empty() {
-        let _ = writeln!(
-            o,
-            "| Gate | Benchmark | Status | Value | Limit | Detail |\n|---|---|---|---:|---:|---|"
-        );
-        for g in &r.gates {
-            let (value, limit) = gate_values(g);
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {value} | {limit} | {} |",
-                gate_label(&g.gate),
-                code(&g.benchmark),
-                icon(g.status),
-                cell(&g.detail)
-            );
-        }
-        let _ = writeln!(o, "\n**Result: {}**\n", icon(r.status));
-    }
+    o.push_str(&gates::markdown(&r.gates, r.status, "Benchmark"));
 
     let compared = r.benchmarks.iter().any(|b| b.compared.is_some());
     let _ = writeln!(

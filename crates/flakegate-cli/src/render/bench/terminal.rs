@@ -3,19 +3,15 @@
 use std::fmt::Write;
 
 use flakegate_bench::counters::CounterDelta;
-use flakegate_bench::{BenchReport, Benchmark, GateStatus, ReferenceKind};
+use flakegate_bench::{BenchReport, Benchmark, ReferenceKind};
 
-use super::format::{
-    HEADLINE_COUNTERS, bytes, count, duration, gate_label, gate_values, percent, ratio,
-    signed_count, status_word,
-};
-use crate::render::style::Paint;
+use super::format::{HEADLINE_COUNTERS, bytes, count, duration, percent, ratio, signed_count};
+use crate::render::{Paint, gates};
 
 /// How many changed counters a comparison lists (the JSON has all).
 const TOP_DELTAS: usize = 8;
 
-pub fn render(r: &BenchReport, color: bool) -> String {
-    let p = Paint(color);
+pub fn render(r: &BenchReport, p: Paint) -> String {
     let mut o = String::new();
     let s = r.settings;
     let _ = writeln!(
@@ -56,51 +52,13 @@ pub fn render(r: &BenchReport, color: bool) -> String {
         benchmark(&mut o, p, b, r);
     }
 
-    if !r.gates.is_empty() {
-        let _ = writeln!(o, "\n{}", p.bold("Gates"));
-        let mut current = None;
-        for g in &r.gates {
-            if current != Some(&g.benchmark) {
-                let _ = writeln!(o, "  {}", g.benchmark);
-                current = Some(&g.benchmark);
-            }
-            let (value, limit) = gate_values(g);
-            let word = format!("{:<7}", status_word(g.status));
-            let word = match g.status {
-                GateStatus::Pass => p.green(&word),
-                GateStatus::Skipped => p.yellow(&word),
-                GateStatus::Fail => p.red(&word),
-            };
-            let _ = writeln!(
-                o,
-                "    {word} {:<18} {value:>10} (limit {limit})  {}",
-                gate_label(&g.gate),
-                g.detail
-            );
-        }
-    }
     if !r.notes.is_empty() {
         let _ = writeln!(o, "\n{}", p.bold("Notes"));
         for n in &r.notes {
             let _ = writeln!(o, "  {} {n}", p.yellow("!"));
         }
     }
-    if !r.gates.is_empty() {
-        let failed = r
-            .gates
-            .iter()
-            .filter(|g| g.status == GateStatus::Fail)
-            .count();
-        let verdict = if r.status == GateStatus::Fail {
-            p.red(&format!(
-                "FAIL ({failed} of {} gates failed)",
-                r.gates.len()
-            ))
-        } else {
-            p.green("pass")
-        };
-        let _ = writeln!(o, "\n{} {verdict}", p.bold("result:"));
-    }
+    o.push_str(&gates::terminal(&r.gates, r.status, p));
     o
 }
 

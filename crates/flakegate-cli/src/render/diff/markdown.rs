@@ -7,13 +7,14 @@ use flakegate_diff::drv_diff::DrvDiffReport;
 use flakegate_store::name::store_path_name;
 
 use super::{field_text, section, versions};
-use crate::commands::diff::DiffOutput;
+use flakegate_diff::DiffReport;
+
 use crate::render::md_code as code;
-use crate::units::{signed_size, size};
+use flakegate_report::units::{signed_size, size};
 
 const SHOWN_PAIRS: usize = 12;
 
-pub fn render(out: &DiffOutput, full: bool) -> String {
+pub fn render(out: &DiffReport, full: bool) -> String {
     let mut o = String::new();
     if let Some(c) = &out.closure {
         closure(&mut o, c, full);

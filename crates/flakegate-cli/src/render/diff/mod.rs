@@ -6,24 +6,39 @@ mod terminal;
 use flakegate_diff::closure_diff::{PackageChange, PackageDiff};
 use flakegate_diff::drv_diff::FieldChange;
 
-use crate::commands::diff::DiffOutput;
-use crate::render::Format;
+use flakegate_diff::DiffReport;
+use flakegate_report::units::{count, size};
 
-/// The JSON output, written as it is serialised (same text as `render`).
-pub fn write_json(out: &DiffOutput, w: &mut impl std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, out)?;
-    w.write_all(b"\n")
-}
+use super::{Paint, Render};
 
-pub fn render(out: &DiffOutput, format: Format, color: bool, full: bool) -> String {
-    match format {
-        Format::Terminal => terminal::render(out, color, full),
-        Format::Markdown => markdown::render(out, full),
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(out)
-                .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-            s.push('\n');
-            s
+impl Render for DiffReport {
+    fn terminal(&self, paint: Paint) -> String {
+        terminal::render(self, paint, self.full)
+    }
+
+    fn markdown(&self) -> String {
+        markdown::render(self, self.full)
+    }
+
+    fn headline(&self) -> String {
+        match &self.closure {
+            Some(c) => format!(
+                "{} packages changed, {} → {}",
+                count(u64::try_from(c.packages.len()).unwrap_or(u64::MAX)),
+                size(c.before.size),
+                size(c.after.size)
+            ),
+            None => {
+                let pairs: usize = self
+                    .derivations
+                    .iter()
+                    .map(|d| d.report.summary.compared)
+                    .sum();
+                format!(
+                    "{} derivation pairs differ",
+                    count(u64::try_from(pairs).unwrap_or(u64::MAX))
+                )
+            }
         }
     }
 }

@@ -7,15 +7,15 @@ use flakegate_diff::drv_diff::{DrvDiffReport, DrvPairDiff};
 use flakegate_store::name::store_path_name;
 
 use super::{field_text, section, versions};
-use crate::commands::diff::DiffOutput;
-use crate::render::style::Paint;
-use crate::units::{signed_size, size};
+use flakegate_diff::DiffReport;
+
+use crate::render::Paint;
+use flakegate_report::units::{signed_size, size};
 
 /// Derivation pairs shown without --full.
 const SHOWN_PAIRS: usize = 12;
 
-pub fn render(out: &DiffOutput, color: bool, full: bool) -> String {
-    let p = Paint(color);
+pub fn render(out: &DiffReport, p: Paint, full: bool) -> String {
     let mut o = String::new();
     if let Some(c) = &out.closure {
         closure(&mut o, c, p);

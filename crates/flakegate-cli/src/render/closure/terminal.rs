@@ -2,14 +2,13 @@
 
 use std::fmt::Write;
 
-use flakegate_closure::{ClosureReport, GateStatus};
+use flakegate_closure::ClosureReport;
+use flakegate_report::units::{signed_size, size};
 
-use super::style::Paint;
-use super::{duplicate_instances, gate_label, gate_values, short, versions};
-use crate::units::{signed_size, size};
+use super::{duplicate_instances, short, versions};
+use crate::render::{Paint, gates};
 
-pub fn render(r: &ClosureReport, color: bool) -> String {
-    let p = Paint(color);
+pub fn render(r: &ClosureReport, p: Paint) -> String {
     let mut o = String::new();
     let roots = r.roots.len();
     let _ = writeln!(
@@ -138,27 +137,6 @@ pub fn render(r: &ClosureReport, color: bool) -> String {
         }
     }
 
-    if !r.gates.is_empty() {
-        let _ = writeln!(o, "\n{}", p.bold("Gates"));
-        for g in &r.gates {
-            let (actual, limit) = gate_values(g);
-            let (tag, verdict) = match g.status {
-                GateStatus::Pass => (p.green("pass"), "within"),
-                GateStatus::Warn => (p.yellow("WARN"), "over"),
-                GateStatus::Fail => (p.red("FAIL"), "over"),
-            };
-            let _ = writeln!(
-                o,
-                "  {tag}  {:<10}  {actual} is {verdict} the limit of {limit}",
-                gate_label(&g.gate)
-            );
-        }
-        let verdict = match r.status {
-            GateStatus::Pass => p.green("pass"),
-            GateStatus::Warn => p.yellow("pass with warnings"),
-            GateStatus::Fail => p.red("FAIL: over budget"),
-        };
-        let _ = writeln!(o, "result: {verdict}");
-    }
+    o.push_str(&gates::terminal(&r.gates, r.status, p));
     o
 }

@@ -2,18 +2,11 @@
 
 use std::fmt::Write;
 
-use flakegate_closure::{ClosureReport, GateStatus};
+use flakegate_closure::ClosureReport;
+use flakegate_report::units::{signed_size, size};
 
-use super::{duplicate_instances, gate_label, gate_values, md_code as code, short, versions};
-use crate::units::{signed_size, size};
-
-fn status_icon(s: GateStatus) -> &'static str {
-    match s {
-        GateStatus::Pass => "✅ pass",
-        GateStatus::Warn => "⚠️ warn",
-        GateStatus::Fail => "❌ fail",
-    }
-}
+use super::{duplicate_instances, short, versions};
+use crate::render::{gates, md_code as code};
 
 pub fn render(r: &ClosureReport) -> String {
     let mut o = String::new();
@@ -29,19 +22,7 @@ pub fn render(r: &ClosureReport) -> String {
         size(r.total_size),
         r.path_count
     );
-    if !r.gates.is_empty() {
-        let _ = writeln!(o, "| Gate | Status | Value | Limit |\n|---|---|---:|---:|");
-        for g in &r.gates {
-            let (actual, limit) = gate_values(g);
-            let _ = writeln!(
-                o,
-                "| {} | {} | {actual} | {limit} |",
-                gate_label(&g.gate),
-                status_icon(g.status)
-            );
-        }
-        let _ = writeln!(o, "\n**Result: {}**\n", status_icon(r.status));
-    }
+    o.push_str(&gates::markdown(&r.gates, r.status, "Root"));
     if let Some(b) = &r.baseline {
         let _ = writeln!(
             o,

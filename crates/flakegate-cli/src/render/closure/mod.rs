@@ -1,0 +1,76 @@
+//! `flakegate closure`'s report: terminal and Markdown.
+
+mod markdown;
+mod terminal;
+
+use flakegate_closure::ClosureReport;
+use flakegate_report::units::{count, signed_size, size};
+use flakegate_store::name::store_path_name;
+
+use super::{Paint, Render};
+
+impl Render for ClosureReport {
+    fn terminal(&self, paint: Paint) -> String {
+        terminal::render(self, paint)
+    }
+
+    fn markdown(&self) -> String {
+        markdown::render(self)
+    }
+
+    fn headline(&self) -> String {
+        format!(
+            "{} in {} paths",
+            size(self.total_size),
+            count(u64::try_from(self.path_count).unwrap_or(u64::MAX))
+        )
+    }
+
+    fn delta(&self) -> Option<String> {
+        self.baseline.as_ref().map(|b| {
+            format!(
+                "{} ({:+.2}%)",
+                signed_size(b.growth_bytes),
+                b.growth_percent
+            )
+        })
+    }
+}
+
+/// What a path is called in human-facing reports: its store name, without
+/// the hash (`openssl-3.0.14-dev`).
+fn short(path: &str) -> &str {
+    store_path_name(path)
+}
+
+/// `1.1.1w (5.0 KiB), 3.0.14 (9.6 KiB)`: the instances of a duplicate.
+fn duplicate_instances(d: &flakegate_closure::Duplicate) -> String {
+    let parts: Vec<String> = d
+        .instances
+        .iter()
+        .map(|i| {
+            format!(
+                "{} ({})",
+                i.version.as_deref().unwrap_or("no version"),
+                size(i.size)
+            )
+        })
+        .collect();
+    parts.join(", ")
+}
+
+/// `8.9.1 → 8.10.0` for a growth cause.
+fn versions(before: &[String], after: &[String]) -> String {
+    let side = |v: &[String]| {
+        if v.is_empty() {
+            "∅".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
+    if before == after {
+        side(after)
+    } else {
+        format!("{} → {}", side(before), side(after))
+    }
+}
