@@ -4,5 +4,6 @@ mod bench;
 mod closure;
 mod diff;
 mod flake;
+mod report;
 mod sbom;
 mod util;

@@ -72,22 +72,22 @@ fn target(path: &Path) -> Result<Target, WriteError> {
         return Ok(Target::Stdout);
     }
     // Follow symlinks: their target is what the user means to write.
-    let resolved = match fs::canonicalize(path) {
-        Ok(p) => p,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return new_file(path);
-        }
+    // `metadata` also follows /proc's links to pipes (`/dev/stdout`), which
+    // have no path to canonicalise.
+    let meta = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return new_file(path),
         Err(source) => return Err(io_error(path, source)),
     };
-    let meta = fs::metadata(&resolved).map_err(|source| io_error(path, source))?;
     let ft = meta.file_type();
     if ft.is_file() {
+        let resolved = fs::canonicalize(path).map_err(|source| io_error(path, source))?;
         Ok(Target::File(
             resolved,
             Some(meta.permissions().mode() & 0o7777),
         ))
     } else if ft.is_char_device() || ft.is_fifo() {
-        Ok(Target::Stream(resolved))
+        Ok(Target::Stream(path.to_owned()))
     } else {
         let kind = if ft.is_dir() {
             "directory"
@@ -269,7 +269,7 @@ mod tests {
         let missing = dir.path().join("no/such/dir/x.json");
         let err = check(&missing).expect_err("missing dir").to_string();
         assert!(
-            err.contains("does not exist") && !err.contains(".tmp"),
+            err.contains("does not exist") && !err.contains(".flakegate-"),
             "{err}"
         );
     }
