@@ -9,15 +9,34 @@ let
   # The system the check builds on (the build platform when cross-compiling).
   systemOf = pkgs: pkgs.stdenv.buildPlatform.system or pkgs.system;
 
+  # What a value is, for error messages.
+  describe =
+    value:
+    if builtins.isString value then
+      "\"${value}\""
+    else if builtins.isInt value then
+      toString value
+    else if builtins.isFloat value then
+      builtins.toJSON value
+    else if value == null then
+      "null"
+    else
+      "a ${builtins.typeOf value}";
+
   # Strings such as "15GiB" reach the CLI as written; integers are bytes.
+  # Both are checked here, so a typo fails `nix flake check` at evaluation
+  # time with the argument's name, not later inside the build.
   size =
     what: value:
-    if builtins.isInt value then
+    if builtins.isInt value && value > 0 then
       toString value
-    else if builtins.isString value then
+    else if
+      builtins.isString value
+      && builtins.match "[0-9]+(\\.[0-9]+)? ?([kKMGTPE]i?B|B)?" value != null
+    then
       value
     else
-      throw "flakegate.lib: ${what} must be a string such as \"15GiB\" or an integer number of bytes";
+      throw "flakegate.lib: ${what} must be a size string like \"15GiB\" or a positive integer, got ${describe value}";
 
   # Strings such as "5%" reach the CLI as written; a number is a percentage.
   percent =
@@ -31,7 +50,19 @@ let
 
   count =
     what: value:
-    if builtins.isInt value then toString value else throw "flakegate.lib: ${what} must be an integer";
+    if builtins.isInt value && value >= 0 then
+      toString value
+    else
+      throw "flakegate.lib: ${what} must be a non-negative integer, got ${describe value}";
+
+  # The package a check is about: anything else fails here, named, rather
+  # than as a JSON type error inside Nix.
+  derivationArg =
+    what: value:
+    if builtins.isAttrs value && value.type or null == "derivation" then
+      value
+    else
+      throw "flakegate.lib: ${what} must be a derivation, got ${describe value}";
 
   # A path is copied into the store, so the sandboxed builder can read it.
   file = value: "${value}";
@@ -56,33 +87,40 @@ in
     {
       pkgs,
       drv,
+      # Required: a budget of null would pass every closure.
       maxSize,
       warnSize ? null,
       baseline ? null,
       maxGrowth ? null,
       maxPaths ? null,
     }:
+    let
+      package = derivationArg "closureBudget: drv" drv;
+    in
     if maxGrowth != null && baseline == null then
       throw "flakegate.lib.closureBudget: maxGrowth needs a baseline"
     else
       derivation {
-        name = "closure-budget-${drv.name or "closure"}";
+        name = "closure-budget-${package.name}";
         system = systemOf pkgs;
         builder = "${flakegate}/bin/flakegate";
         args = [
           "closure"
           "--in-build"
         ]
-        ++ option "--max-size" (size "maxSize") maxSize
-        ++ option "--warn-size" (size "warnSize") warnSize
-        ++ option "--max-paths" (count "maxPaths") maxPaths
+        ++ [
+          "--max-size"
+          (size "closureBudget: maxSize" maxSize)
+        ]
+        ++ option "--warn-size" (size "closureBudget: warnSize") warnSize
+        ++ option "--max-paths" (count "closureBudget: maxPaths") maxPaths
         ++ option "--baseline" file baseline
-        ++ option "--max-growth" (percent "maxGrowth") maxGrowth;
+        ++ option "--max-growth" (percent "closureBudget: maxGrowth") maxGrowth;
 
         # The builder reads .attrs.json: the closure of `drv` is exported
         # under the key `closure`, and $out under `outputs.out`.
         __structuredAttrs = true;
-        exportReferencesGraph.closure = [ drv ];
+        exportReferencesGraph.closure = [ package ];
 
         # Nothing to download and little to do: never worth a substitution.
         preferLocalBuild = true;

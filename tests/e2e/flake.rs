@@ -735,7 +735,7 @@ fn closure_budget_rejects_mistakes_at_evaluation() {
         ("growthWithoutBaseline", "maxGrowth needs a baseline"),
         (
             "sizeOfWrongType",
-            "maxSize must be a string such as \"15GiB\"",
+            "maxSize must be a size string like \"15GiB\" or a positive integer, got 1.5",
         ),
     ] {
         let out = run(Command::new("nix-instantiate")
@@ -745,4 +745,62 @@ fn closure_budget_rejects_mistakes_at_evaluation() {
         assert!(!out.status.success(), "{attr} should not evaluate");
         assert!(stderr(&out).contains(message), "{attr}:\n{}", stderr(&out));
     }
+}
+
+/// `lib.closureBudget` checks its arguments when it is evaluated, naming
+/// the argument, so `nix flake check` fails before anything is built.
+#[test]
+fn lib_arguments_are_checked_at_evaluation_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("cases.nix");
+    let lib = repo_root().join("nix/lib.nix");
+    fs::write(
+        &file,
+        format!(
+            r#"let
+  fake = derivation {{ name = "fake"; system = builtins.currentSystem; builder = "/bin/sh"; }};
+  lib = import {} {{ flakegate = fake; }};
+  budget = args: (lib.closureBudget ({{ pkgs = {{ system = builtins.currentSystem; }}; drv = fake; }} // args)).drvPath;
+in {{
+  negative = budget {{ maxSize = -1; }};
+  typo = budget {{ maxSize = "15GiBB"; }};
+  null = budget {{ maxSize = null; }};
+  notADerivation = budget {{ maxSize = "1GiB"; drv = {{ }}; }};
+  paths = budget {{ maxSize = "1GiB"; maxPaths = "many"; }};
+  fine = budget {{ maxSize = "1.5 GiB"; warnSize = 1000; }};
+}}"#,
+            lib.display()
+        ),
+    )
+    .expect("write");
+    let eval = |attr: &str| {
+        run(Command::new("nix-instantiate")
+            .args(["--eval", "--strict"])
+            .arg(&file)
+            .args(["-A", attr]))
+    };
+    for (attr, message) in [
+        (
+            "negative",
+            "closureBudget: maxSize must be a size string like \"15GiB\" or a positive integer, got -1",
+        ),
+        ("typo", "got \"15GiBB\""),
+        (
+            "null",
+            "closureBudget: maxSize must be a size string like \"15GiB\" or a positive integer, got null",
+        ),
+        (
+            "notADerivation",
+            "closureBudget: drv must be a derivation, got a set",
+        ),
+        (
+            "paths",
+            "closureBudget: maxPaths must be a non-negative integer, got \"many\"",
+        ),
+    ] {
+        let out = eval(attr);
+        assert!(!out.status.success(), "{attr} evaluated");
+        assert!(stderr(&out).contains(message), "{attr}: {}", stderr(&out));
+    }
+    assert_success("a valid budget", &eval("fine"));
 }

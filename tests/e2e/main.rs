@@ -6,4 +6,5 @@ mod diff;
 mod flake;
 mod report;
 mod sbom;
+mod usage;
 mod util;

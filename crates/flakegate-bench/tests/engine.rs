@@ -464,3 +464,12 @@ fn from_json(bytes: &[u8]) -> Result<Baseline, flakegate_report::baseline::Basel
 fn detail(g: &flakegate_report::Gate) -> &str {
     g.detail.as_deref().unwrap_or_default()
 }
+
+/// A baseline as the CLI saves it: in its envelope.
+fn as_file(b: Baseline) -> flakegate_report::Document<Baseline> {
+    use flakegate_report::Schema;
+    flakegate_report::Document {
+        envelope: flakegate_report::Envelope::new("bench", Baseline::SCHEMA),
+        body: b,
+    }
+}

@@ -1,6 +1,6 @@
 //! Top-level command line.
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use crate::commands::Command;
 use crate::exit::Outcome;
@@ -24,14 +24,57 @@ pub struct Cli {
 }
 
 pub fn run() -> anyhow::Result<Outcome> {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage(&e),
+    };
     crate::commands::dispatch(cli.command)
+}
+
+/// `--help` and `--version` print as clap writes them; a usage error is
+/// clap's message and its tip on one line, and where to read more, without
+/// the usage dump. Exit 2.
+fn usage(e: &clap::Error) -> anyhow::Result<Outcome> {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return Ok(if e.exit_code() == 0 {
+            Outcome::Success
+        } else {
+            Outcome::Usage
+        });
+    }
+    let text = e.render().to_string();
+    let mut parts = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        if !line.is_empty() {
+            parts.push(line.strip_prefix("error: ").unwrap_or(line));
+        }
+    }
+    let command: Vec<String> = std::env::args()
+        .skip(1)
+        .take_while(|a| !a.starts_with('-'))
+        .take(1)
+        .collect();
+    let help = match command.first() {
+        Some(c) if Cli::command().find_subcommand(c).is_some() => format!("flakegate {c} --help"),
+        _ => "flakegate --help".to_owned(),
+    };
+    eprintln!("error: {}\n(see `{help}`)", parts.join("; "));
+    Ok(Outcome::Usage)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_is_consistent() {

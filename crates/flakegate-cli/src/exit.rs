@@ -8,6 +8,8 @@ use std::process::ExitCode;
 pub enum Outcome {
     Success,
     GateFailed,
+    /// The command line was wrong; the message is already printed.
+    Usage,
 }
 
 impl Outcome {
@@ -31,6 +33,7 @@ pub fn main(f: impl FnOnce() -> anyhow::Result<Outcome>) -> ExitCode {
     match f() {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::GateFailed) => ExitCode::from(GATE_FAILED),
+        Ok(Outcome::Usage) => ExitCode::from(ERROR),
         Err(e) => {
             if e.chain().any(|c| {
                 c.downcast_ref::<std::io::Error>()
