@@ -156,8 +156,9 @@ fn counter_gate(work: u64, work2: u64, limit: f64, version2: &str) -> BenchRepor
     let mut exec = FixedExecutor::new();
     exec.script(&t.command, runs(&[1.0, 1.1, 0.9], work));
     let base = measure(&plan(vec![t.clone()], 0, 3), &mut exec, Gates::default());
-    let baseline = from_json(&serde_json::to_vec(&Baseline::from_report(&base)).expect("json"))
-        .expect("round trip");
+    let baseline =
+        from_json(&serde_json::to_vec(&as_file(Baseline::from_report(&base))).expect("json"))
+            .expect("round trip");
     let mut exec = FixedExecutor::new();
     // 30 % faster by the clock: the counter gate must not care.
     exec.script(&t.command, runs(&[0.7, 0.77, 0.63], work2));
