@@ -1,11 +1,30 @@
 #!/usr/bin/env bash
-# Makes a machine ready for flakegate's tests: a single-user Nix (Debian's
-# nix-bin is enough, 2.8 or newer) with flakes enabled, and the official
-# CycloneDX and SPDX validators the SBOM tests run. Idempotent.
+# Makes a machine ready for flakegate's tests. Idempotent.
+#
+#   bash scripts/setup.sh            install what is missing; change no system file
+#   bash scripts/setup.sh --system   also write the settings the tests need into
+#                                    /etc/nix/nix.conf (what CI does; needs root)
+#
+# - Nix: when no Nix is installed, Debian's nix-bin (2.8 or newer: a
+#   single-user Nix owned by root; needs root and apt-get). An installed Nix
+#   is used as it is.
+# - The official CycloneDX and SPDX validators the SBOM tests run, from PyPI.
+# - With --system only: /etc/nix/nix.conf gets, for each key it does not set
+#   yet, `experimental-features = nix-command flakes`, `substituters =` (no
+#   binary cache: the fixtures build with /bin/sh and need none) and
+#   `sandbox = false`. Each line added is printed. Without --system the
+#   tests pass those settings themselves (NIX_CONFIG, see .cargo/config.toml).
 set -euo pipefail
 
+system=false
+case ${1:-} in
+  --system) system=true ;;
+  "") ;;
+  *) echo "usage: bash scripts/setup.sh [--system]" >&2; exit 2 ;;
+esac
+
 if ! command -v nix-build >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nix-bin >/dev/null
   else
@@ -14,21 +33,25 @@ if ! command -v nix-build >/dev/null 2>&1; then
   fi
 fi
 
-conf=/etc/nix/nix.conf
-mkdir -p "$(dirname "$conf")"
-touch "$conf"
-add() {
-  # Append "key = value" unless the key is already set.
-  grep -qE "^[[:space:]]*$1[[:space:]]*=" "$conf" || echo "$1 = $2" >>"$conf"
-}
-add experimental-features "nix-command flakes"
-# The fixtures build with /bin/sh and need no binary cache; an unreachable
-# cache only adds retries to every build.
-add substituters ""
-add sandbox false
+if $system; then
+  conf=/etc/nix/nix.conf
+  mkdir -p "$(dirname "$conf")"
+  touch "$conf"
+  add() {
+    # Append "key = value" unless the key is already set.
+    if ! grep -qE "^[[:space:]]*$1[[:space:]]*=" "$conf"; then
+      echo "$1 = $2" >>"$conf"
+      echo "setup: added to $conf: $1 = $2" >&2
+    fi
+  }
+  add experimental-features "nix-command flakes"
+  add substituters ""
+  add sandbox false
+fi
 
 # The SBOM tests validate every document with the official CycloneDX and
-# SPDX validators (pip skips what is installed).
+# SPDX validators (pip skips what is installed; a user without write access
+# to Python's site-packages gets a user install).
 python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
   'cyclonedx-python-lib[json-validation]' spdx-tools
 

@@ -14,6 +14,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use flakegate_testkit as kit;
 use serde_json::Value;
 
 use crate::util;
@@ -578,12 +579,12 @@ fn gate_limit(report: &Value, gate: &str) -> f64 {
 fn app_closure_size() -> u64 {
     let app = build_budget("app", &[]);
     assert_success("the fixture app", &app);
-    let out = run(Command::new("nix")
-        .args(["path-info", "--json", "--closure-size"])
-        .arg(built_path(&app)));
-    assert_success("nix path-info", &out);
-    let infos: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    infos[0]["closureSize"].as_u64().expect("closureSize")
+    let path = built_path(&app);
+    let path = path.to_str().expect("a UTF-8 store path");
+    let format = flakegate_store::backend::cli::json_format_args().expect("nix --version");
+    kit::path_info(&format, &["--closure-size"], &[path])[path]["closureSize"]
+        .as_u64()
+        .expect("closureSize")
 }
 
 #[test]

@@ -357,18 +357,10 @@ fn runtime_graph_is_the_closure_with_its_real_references() {
         );
     }
     // The hash is the NAR hash of the main output, as nix path-info says.
-    let info = Command::new("nix")
-        .args([
-            "--extra-experimental-features",
-            "nix-command",
-            "path-info",
-            "--json",
-        ])
-        .arg(set.path("openssl", "out"))
-        .output()
-        .expect("nix path-info");
-    let info: Value = serde_json::from_slice(&info.stdout).expect("json");
-    let sri = info[0]["narHash"].as_str().expect("narHash");
+    let openssl = set.path("openssl", "out");
+    let format = flakegate_store::backend::cli::json_format_args().expect("nix --version");
+    let info = kit::path_info(&format, &[], &[openssl]);
+    let sri = info[openssl]["narHash"].as_str().expect("narHash");
     assert_eq!(
         format!(
             "sha256:{}",

@@ -18,6 +18,7 @@ pub mod members;
 pub mod meta_eval;
 pub mod name;
 pub mod nix;
+pub mod nix_version;
 mod path_info;
 pub mod profile;
 pub mod store_dir;

@@ -242,7 +242,7 @@ mod tests {
     /// same closures: the fixture system, and a synthetic closure of 1,000
     /// paths full of diamonds.
     #[test]
-    fn database_members_equal_the_full_closure() {
+    fn live_nix_database_members_equal_the_full_closure() {
         let store = Store::open(BackendChoice::Db, false).expect("store");
         let db = MembersDb::of(&store).expect("read through the database");
         let system = flakegate_testkit::generations().old.clone();

@@ -77,26 +77,48 @@ fn display(program: &str, args: &[String]) -> String {
     parts.join(" ")
 }
 
-/// The first `error:` line of Nix's stderr and what follows it, on one line.
-/// Nix prints warnings (substituters, dirty trees) before the error itself.
+/// Nix's own error message, on one line: the first `error:` line that
+/// says something and the lines that continue it (a build's log tail, "Did
+/// you mean …?"), without the source excerpts and traces that follow it.
+/// Nix 2.8 prints `error: MESSAGE`, a blank line and `at FILE:LINE:`; Nix
+/// 2.24 on may print a bare `error:`, a trace of `… while …` items with
+/// excerpts, then the message as `error: MESSAGE`, and puts `at FILE:` right
+/// under it. Warnings (substituters, dirty trees) come before any of it.
 #[must_use]
 pub fn essential_error(stderr: &str) -> Option<String> {
-    let lines: Vec<&str> = stderr
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let start = lines.iter().position(|l| l.starts_with("error:"));
+    let lines: Vec<&str> = stderr.lines().map(str::trim).collect();
+    let start = lines.iter().position(|l| {
+        l.strip_prefix("error:")
+            .is_some_and(|t| !t.trim().is_empty())
+    });
     let text = match start {
-        Some(i) => lines[i..].join(" "),
-        None => (*lines.last()?).to_owned(),
+        Some(i) => {
+            let head = lines[i].trim_start_matches("error:").trim();
+            let rest = lines[i + 1..].iter().take_while(|l| !ends_the_message(l));
+            std::iter::once(head)
+                .chain(rest.copied())
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+        None => (*lines.iter().rev().find(|l| !l.is_empty())?).to_owned(),
     };
-    let text = text.trim_start_matches("error:").trim().to_owned();
     Some(if text.chars().count() > 400 {
         format!("{}…", text.chars().take(400).collect::<String>())
     } else {
         text
     })
+}
+
+/// Where the message ends and Nix's location, trace or hints begin.
+fn ends_the_message(line: &str) -> bool {
+    line.is_empty()
+        || line.starts_with("at ")
+        || line.starts_with('…')
+        || line.starts_with("(stack trace truncated")
+        || line.starts_with("(use '--show-trace'")
+        || line
+            .split_once('|')
+            .is_some_and(|(n, _)| n.trim().chars().all(|c| c.is_ascii_digit()))
 }
 
 /// The version of `nix` once this process has asked for it.
@@ -142,6 +164,38 @@ mod tests {
             Some("just noise")
         );
         assert_eq!(essential_error("\n"), None);
+    }
+
+    #[test]
+    fn nixs_own_message_on_every_version() {
+        // Nix 2.8: message, blank line, location and excerpt.
+        let v28 = "error: attribute 'nope' missing\n\n       at /nix/store/x-source/flake.nix:1:72:\n\n            1| { a = x.nope; }\n             |        ^\n";
+        // Nix 2.24 on: a bare `error:`, a trace, then the message.
+        let v234 = "error:\n       … while calling the 'throw' builtin\n         at /nix/store/x-source/flake.nix:1:29:\n            1| { a = throw \"workload is broken\"; }\n             |       ^\n            2|\n\n       error: workload is broken\n";
+        let located = "error: attribute 'nope' missing\n       at /nix/store/x-source/flake.nix:1:72:\n            1| { a = x.nope; }\n";
+        assert_eq!(
+            essential_error(v28).as_deref(),
+            Some("attribute 'nope' missing")
+        );
+        assert_eq!(essential_error(v234).as_deref(), Some("workload is broken"));
+        assert_eq!(
+            essential_error(located).as_deref(),
+            Some("attribute 'nope' missing")
+        );
+        // What continues the message stays: hints and a build's log tail.
+        let hint =
+            "error: flake 'path:/f' does not provide attribute 'c.y'\n       Did you mean x?\n";
+        assert_eq!(
+            essential_error(hint).as_deref(),
+            Some("flake 'path:/f' does not provide attribute 'c.y' Did you mean x?")
+        );
+        let build = "error: builder for '/nix/store/x.drv' failed with exit code 1;\n       last 2 log lines:\n       > line1\n       > line2\n";
+        assert_eq!(
+            essential_error(build).as_deref(),
+            Some(
+                "builder for '/nix/store/x.drv' failed with exit code 1; last 2 log lines: > line1 > line2"
+            )
+        );
     }
 
     #[test]

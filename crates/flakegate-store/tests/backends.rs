@@ -57,17 +57,9 @@ fn attrs_json_agrees_with_the_database() {
 #[test]
 fn total_equals_nix_path_info_closure_size() {
     let root = kit::package_set().toplevel.clone();
-    let out = duct::cmd!("nix", "path-info", "--json", "-S", &root)
-        .read()
-        .expect("nix path-info -S");
-    let value: serde_json::Value = serde_json::from_str(&out).expect("json");
-    // Nix 2.8 prints an array; read whichever shape this Nix prints.
-    let entry = value
-        .as_array()
-        .and_then(|a| a.first().cloned())
-        .or_else(|| value.get(&root).cloned())
-        .expect("an entry for the root");
-    let expected = entry["closureSize"].as_u64().expect("closureSize");
+    let format = flakegate_store::backend::cli::json_format_args().expect("nix --version");
+    let infos = kit::path_info(&format, &["-S"], &[&root]);
+    let expected = infos[&root]["closureSize"].as_u64().expect("closureSize");
     let closure = db()
         .closure(std::slice::from_ref(&root))
         .expect("db closure");

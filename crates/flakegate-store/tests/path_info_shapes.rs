@@ -1,23 +1,36 @@
-//! `nix path-info --json` in every shape Nix has printed. Nix 2.8 prints the
-//! array shape here; the newer shapes are derived from that real output
-//! following the release notes (2.19: keyed by path; 2.23: `null` for absent
+//! `nix path-info --json` in every shape Nix has printed. The running Nix's
+//! real output (2.8's array, 2.34's format 1, …) is read first; every other
+//! shape is derived from its entries following the release notes (≤ 2.18:
+//! an array with `path`; 2.19: keyed by path; 2.23: `null` for absent
 //! fields; 2.33: format 1 adds `version`/`storeDir`, format 2 wraps entries
-//! keyed by basename in `info`; Lix: array with `"valid": true`).
+//! keyed by basename in `info`; Lix: array with `"valid": true`), so shapes
+//! no Nix here prints are still checked against real data.
 
 use flakegate_store::StoreDir;
-use flakegate_store::backend::cli::parse_path_info_json;
+use flakegate_store::backend::cli::{json_format_args, parse_path_info_json};
 use flakegate_testkit as kit;
 use serde_json::{Map, Value, json};
 
-fn real_array() -> Vec<Value> {
+/// The running Nix's own answer for the package set's closure, and its
+/// entries in the array shape of Nix ≤ 2.18.
+fn real_answer() -> (Vec<u8>, Vec<Value>) {
     let root = kit::package_set().toplevel.clone();
-    let out = duct::cmd!("nix", "path-info", "--json", "--recursive", &root)
-        .read()
+    let format = json_format_args().expect("nix --version");
+    let mut args = vec!["path-info", "--json"];
+    args.extend(format.iter().map(String::as_str));
+    args.extend(["--recursive", &root]);
+    let out = duct::cmd("nix", &args)
+        .stdout_capture()
+        .run()
         .expect("nix path-info");
-    match serde_json::from_str(&out).expect("json") {
-        Value::Array(a) => a,
-        other => panic!("this test expects Nix 2.8's array shape, got {other}"),
-    }
+    let array = kit::path_info_entries(&serde_json::from_slice(&out.stdout).expect("json"))
+        .into_iter()
+        .map(|(path, mut entry)| {
+            entry["path"] = json!(path);
+            entry
+        })
+        .collect();
+    (out.stdout, array)
 }
 
 fn keyed(entries: &[Value], key: impl Fn(&str) -> String, nulls: bool) -> Map<String, Value> {
@@ -45,11 +58,11 @@ fn basename(p: &str) -> String {
 #[test]
 fn every_shape_parses_to_the_same_infos() {
     let dir = StoreDir::from_env();
-    let array = real_array();
-    let reference =
-        parse_path_info_json(&serde_json::to_vec(&array).expect("ser"), &dir).expect("2.8 shape");
+    let (real, array) = real_answer();
+    let mut reference = parse_path_info_json(&real, &dir).expect("this Nix's shape");
     assert!(reference.invalid.is_empty());
     assert!(reference.valid.len() > 10);
+    reference.valid.sort_by(|a, b| a.path.cmp(&b.path));
 
     let lix: Vec<Value> = array
         .iter()
@@ -87,6 +100,7 @@ fn every_shape_parses_to_the_same_infos() {
     let v233_2 = json!({"version": 2, "storeDir": dir.as_str(), "info": info});
 
     for (name, shape) in [
+        ("≤ 2.18", Value::Array(array.clone())),
         ("lix", Value::Array(lix)),
         ("2.19", v219),
         ("2.23", v223),
@@ -96,9 +110,7 @@ fn every_shape_parses_to_the_same_infos() {
         let mut parsed = parse_path_info_json(&serde_json::to_vec(&shape).expect("ser"), &dir)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         parsed.valid.sort_by(|a, b| a.path.cmp(&b.path));
-        let mut expected = reference.valid.clone();
-        expected.sort_by(|a, b| a.path.cmp(&b.path));
-        assert_eq!(parsed.valid, expected, "{name}");
+        assert_eq!(parsed.valid, reference.valid, "{name}");
     }
 }
 

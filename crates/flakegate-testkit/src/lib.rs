@@ -15,6 +15,7 @@
 
 mod fixtures;
 mod nix;
+mod path_info;
 
 pub use fixtures::{
     Generations, PackageSet, attrs_json_of, fixture, generations, package_set, repo_root,
@@ -24,3 +25,4 @@ pub use nix::{
     current_system, eval_json, instantiate, is_valid, nix_build, nix_build_str, nonce, references,
     requisites, store_name,
 };
+pub use path_info::{entries as path_info_entries, path_info};

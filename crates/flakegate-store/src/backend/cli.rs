@@ -7,8 +7,10 @@
 //! | ≥ 2.33 format 1| as 2.19, plus top-level `version` / `storeDir`                  |
 //! | ≥ 2.33 format 2| `{"version": 2, "storeDir", "info": {BASENAME: {…}}}`           |
 //!
-//! We never ask for a particular shape (old Nix rejects `--json-format`);
-//! we recognise whichever comes back.
+//! We recognise whichever shape comes back. On Nix ≥ 2.33 we pass
+//! `--json-format 1`, which bare `--json` means there but warns about (and
+//! will one day refuse); older Nix and Lix reject the flag, so it is passed
+//! only when `nix --version` says it exists.
 
 use serde_json::{Map, Value};
 
@@ -58,6 +60,7 @@ impl CliBackend {
             .iter()
             .map(|s| (*s).to_owned())
             .collect();
+        args.extend(json_format_args()?);
         args.extend(roots.iter().cloned());
         let out = nix::run_nix(&args)?;
         let parsed = parse_path_info_json(&out, &self.store_dir).map_err(|reason| {
@@ -71,6 +74,15 @@ impl CliBackend {
         }
         Ok(Closure::new(roots.to_vec(), parsed.valid))
     }
+}
+
+/// `--json-format 1` where the running Nix has it (see the module docs).
+pub fn json_format_args() -> Result<Vec<String>, StoreError> {
+    Ok(if crate::nix_version::nix_version()?.has_json_format() {
+        vec!["--json-format".to_owned(), "1".to_owned()]
+    } else {
+        Vec::new()
+    })
 }
 
 /// What one `nix path-info --json` answer holds.
