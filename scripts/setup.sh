@@ -4,6 +4,7 @@
 #   bash scripts/setup.sh            install what is missing; change no system file
 #   bash scripts/setup.sh --system   also write the settings the tests need into
 #                                    /etc/nix/nix.conf (what CI does; needs root)
+#   bash scripts/setup.sh --nix-only install Nix when missing, nothing else
 #
 # - Nix: when no Nix is installed, Debian's nix-bin (2.8 or newer: a
 #   single-user Nix owned by root; needs root and apt-get). An installed Nix
@@ -17,10 +18,12 @@
 set -euo pipefail
 
 system=false
+validators=true
 case ${1:-} in
   --system) system=true ;;
+  --nix-only) validators=false ;;
   "") ;;
-  *) echo "usage: bash scripts/setup.sh [--system]" >&2; exit 2 ;;
+  *) echo "usage: bash scripts/setup.sh [--system | --nix-only]" >&2; exit 2 ;;
 esac
 
 if ! command -v nix-build >/dev/null 2>&1; then
@@ -52,7 +55,9 @@ fi
 # The SBOM tests validate every document with the official CycloneDX and
 # SPDX validators (pip skips what is installed; a user without write access
 # to Python's site-packages gets a user install).
-python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-  'cyclonedx-python-lib[json-validation]' spdx-tools
+if $validators; then
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    'cyclonedx-python-lib[json-validation]' spdx-tools
+fi
 
 nix --version
