@@ -1,5 +1,5 @@
-//! The stats JSON of every Nix version (tests/fixtures/bench/stats: 2.8
-//! captured here, the others written from Nix's and Lix's release notes)
+//! The stats JSON of every Nix version (tests/fixtures/bench/stats: 2.8 and 2.34
+//! captured live, the others written from Nix's and Lix's release notes)
 //! parsed by the store crate and classified by the engine.
 
 use std::collections::BTreeMap;
@@ -86,6 +86,31 @@ fn nix_2_19_adds_nr_exprs_and_2_24_times_and_gc_cycles() {
             "time.gcFraction"
         ]
     );
+}
+
+#[test]
+fn nix_2_34_as_measured_live() {
+    // Captured on Debian unstable's Nix 2.34.8: what 2.24 added, `Value` of
+    // 16 bytes as from 2.30, and nothing the classification does not know.
+    let s = load("nix-2.34.json");
+    let (exact, noisy) = kinds(&s);
+    let mut expected: Vec<&str> = EXACT_2_8.to_vec();
+    expected.push("nrExprs");
+    expected.sort_unstable();
+    assert_eq!(exact, expected);
+    assert_eq!(
+        noisy,
+        [
+            "cpuTime",
+            "gc.cycles",
+            "gc.heapSize",
+            "gc.totalBytes",
+            "time.cpu",
+            "time.gc",
+            "time.gcFraction"
+        ]
+    );
+    assert_eq!(s.sizes.get("Value"), Some(&16));
 }
 
 #[test]
