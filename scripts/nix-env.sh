@@ -6,7 +6,7 @@
 #   scripts/nix-env.sh current --prepare           only make (or refresh) the chroot
 #
 # `current` makes once, and keeps, a minimal Debian unstable root
-# (debootstrap --variant=minbase) with nix-bin, git, python3 and the CycloneDX
+# (debootstrap --variant=minbase) with nix-bin, git, python3, binutils and the CycloneDX
 # and SPDX validators, so that nothing in the test suite is skipped. The root
 # has its own /nix: two Nix versions never share a store database. Each run
 # mounts proc, dev, dev/pts, the checkout and the paths of --bind (each at the
@@ -71,6 +71,10 @@ packages=nix-bin,libdbi-perl,git,python3,python3-venv,ca-certificates
 validators=("cyclonedx-python-lib[json-validation]" spdx-tools)
 # A root made with other packages or settings is made again.
 recipe="$suite $packages ${validators[*]} v1"
+# Packages the tests came to need later: installed into a kept root with
+# apt-get, without making it again (binutils: `strip`). The archive this
+# machine reaches may serve a Release file past its Valid-Until date.
+extras=(binutils)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "nix-env: needs root (debootstrap, chroot and mount)" >&2
@@ -89,9 +93,25 @@ substituters =
 EOF
 }
 
+add_extras() {
+  if [ "$(cat "$1/.flakegate-extras" 2>/dev/null)" = "${extras[*]}" ]; then
+    return
+  fi
+  cp -L /etc/resolv.conf "$1/etc/resolv.conf"
+  chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+    sh -c 'apt-get -o Acquire::Check-Valid-Until=false update -qq && apt-get install -y -qq --no-install-recommends "$@"' sh "${extras[@]}" \
+    >"$cache/$which/extras.log" 2>&1 || {
+    tail -20 "$cache/$which/extras.log" >&2
+    echo "nix-env: installing ${extras[*]} failed" >&2
+    exit 1
+  }
+  echo "${extras[*]}" >"$1/.flakegate-extras"
+}
+
 prepare() {
   mkdir -p "$cache/$which"
   if [ -f "$root/.flakegate-ready" ] && [ "$(cat "$root/.flakegate-ready")" = "$recipe" ]; then
+    add_extras "$root"
     return
   fi
   if ! command -v debootstrap >/dev/null 2>&1; then
@@ -128,6 +148,7 @@ prepare() {
     echo "nix-env: installing the validators from PyPI failed" >&2
     exit 1
   }
+  add_extras "$new"
   echo "$recipe" >"$new/.flakegate-ready"
   rm -rf "$root"
   mv "$new" "$root"
