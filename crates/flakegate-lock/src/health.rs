@@ -1,0 +1,136 @@
+//! The health report of one lock file: every input with its age, the
+//! duplicates with the lines that remove them, and the pinning findings.
+//! Gates are the caller's: this says what is, with the counts they need.
+
+use serde::Serialize;
+
+use crate::duplicates::{self, Duplicate};
+use crate::graph::{InputPath, LockGraph};
+use crate::pinning::{self, PinningFinding};
+use crate::source::InputType;
+use crate::time;
+
+/// The JSON schema of [`HealthReport`].
+pub const SCHEMA: &str = "flakegate.lock/1";
+
+#[derive(Debug, Clone, Default)]
+pub struct HealthOptions {
+    /// The reference time ages are measured against (Unix seconds): the
+    /// flake's last commit, `self.lastModified`, or `--now`.
+    pub now: i64,
+    /// The flake's directory (absolute), to tell `path:` inputs inside it
+    /// from those outside.
+    pub flake_dir: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HealthReport {
+    /// The lock file's version (5, 6 or 7).
+    pub lock_version: u64,
+    pub reference_time: i64,
+    pub reference_date: String,
+    /// Every node but the root, reachable ones in path order.
+    pub inputs: Vec<InputEntry>,
+    pub duplicates: Vec<Duplicate>,
+    /// Nodes beyond the first of each duplicated source.
+    pub extra_nodes: usize,
+    pub pinning: Vec<PinningFinding>,
+    /// Nodes no path from the root reaches (Nix ignores them).
+    pub unreachable: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InputEntry {
+    pub key: String,
+    pub paths: Vec<InputPath>,
+    /// Declared by the flake itself (a root input without `follows`).
+    pub direct: bool,
+    #[serde(rename = "type")]
+    pub kind: Option<InputType>,
+    /// The original reference (`github:NixOS/nixpkgs/nixos-unstable`).
+    pub original: Option<String>,
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Seconds from `lastModified` to the reference time; none for `path:`
+    /// inputs, whose time is the local copy's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_seconds: Option<i64>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub non_flake: bool,
+}
+
+impl HealthReport {
+    /// The inputs an age gate judges: the flake's own (`all == false`) or
+    /// every one, each with its age.
+    pub fn ages(&self, all: bool) -> impl Iterator<Item = (&InputEntry, i64)> {
+        self.inputs
+            .iter()
+            .filter(move |e| all || e.direct)
+            .filter_map(|e| e.age_seconds.map(|a| (e, a)))
+    }
+
+    /// The oldest of [`Self::ages`] (the first in path order on a tie).
+    pub fn oldest(&self, all: bool) -> Option<(&InputEntry, i64)> {
+        self.ages(all).fold(
+            None,
+            |best: Option<(&InputEntry, i64)>, (e, a)| match best {
+                Some((_, b)) if b >= a => best,
+                _ => Some((e, a)),
+            },
+        )
+    }
+}
+
+/// Analyses a parsed lock file.
+pub fn analyse(graph: &LockGraph, options: &HealthOptions) -> HealthReport {
+    let direct: Vec<usize> = graph.direct_inputs().map(|i| i.target).collect();
+    let mut inputs = Vec::new();
+    let mut unreachable = Vec::new();
+    for (id, node) in graph.inputs() {
+        if node.paths.is_empty() {
+            unreachable.push(node.key.clone());
+            continue;
+        }
+        let locked = node.locked.as_ref();
+        let last_modified = locked.and_then(|l| l.last_modified);
+        let local = node.source().is_some_and(|s| s.kind == InputType::Path);
+        inputs.push(InputEntry {
+            key: node.key.clone(),
+            paths: node.paths.clone(),
+            direct: direct.contains(&id),
+            kind: node.source().map(|s| s.kind.clone()),
+            original: node.original.as_ref().map(crate::Source::flake_ref),
+            source: node.source().map(crate::Source::identity),
+            rev: locked.and_then(crate::Source::revision),
+            last_modified,
+            date: last_modified.map(time::date),
+            age_seconds: last_modified
+                .filter(|_| !local)
+                .map(|t| options.now.saturating_sub(t)),
+            non_flake: !node.flake,
+        });
+    }
+    inputs.sort_by(|a, b| {
+        let k = |e: &InputEntry| (e.paths[0].len(), e.paths[0].clone());
+        k(a).cmp(&k(b))
+    });
+    let duplicates = duplicates::find(graph);
+    let extra_nodes = duplicates.iter().map(|d| d.nodes.len() - 1).sum();
+    HealthReport {
+        lock_version: graph.version,
+        reference_time: options.now,
+        reference_date: time::date(options.now),
+        inputs,
+        duplicates,
+        extra_nodes,
+        pinning: pinning::find(graph, options.flake_dir.as_deref()),
+        unreachable,
+    }
+}
