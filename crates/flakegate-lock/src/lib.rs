@@ -11,6 +11,7 @@
 pub mod diff;
 pub mod duplicates;
 mod error;
+pub mod gates;
 pub mod graph;
 pub mod health;
 pub mod pinning;
@@ -20,6 +21,7 @@ pub mod time;
 pub use diff::{LockDiff, diff};
 pub use duplicates::{Duplicate, DuplicateNode, FollowsLine};
 pub use error::LockError;
+pub use gates::{GateOutcome, GateStatus, LockGates, PinningGate};
 pub use graph::{InputPath, LockGraph, Node, NodeId};
 pub use health::{HealthOptions, HealthReport, InputEntry, SCHEMA, analyse};
 pub use pinning::{PinningFinding, PinningKind};
