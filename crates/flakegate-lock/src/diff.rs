@@ -20,6 +20,10 @@ pub const SCHEMA: &str = "flakegate.lock-diff/1";
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LockDiff {
+    /// What the old side is (a file, `REV:path`), as the caller names it.
+    pub from: String,
+    /// What the new side is.
+    pub to: String,
     pub moved: Vec<Moved>,
     pub added: Vec<Side>,
     pub removed: Vec<Side>,
@@ -124,6 +128,8 @@ pub fn diff(old: &LockGraph, new: &LockGraph) -> LockDiff {
         .map(|(_, (_, s))| s.clone())
         .collect();
     LockDiff {
+        from: String::new(),
+        to: String::new(),
         moved,
         added,
         removed,

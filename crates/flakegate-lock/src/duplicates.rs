@@ -62,7 +62,7 @@ pub struct FollowsLine {
     pub follows: InputPath,
     /// The duplicate node the line removes (its key).
     pub removes: String,
-    /// Other nodes that go with it (reachable only through it).
+    /// Other nodes that go with it (reachable only through it), by path.
     pub also_removes: Vec<String>,
 }
 
@@ -127,7 +127,10 @@ fn collapse(
             )
         })
         .collect();
-    nodes.sort_by(|a, b| a.1.paths.first().cmp(&b.1.paths.first()));
+    nodes.sort_by(|a, b| {
+        let key = |n: &DuplicateNode| n.paths.first().map(|p| (p.len(), p.clone()));
+        key(&a.1).cmp(&key(&b.1))
+    });
 
     // Candidates: nodes with an owner path that no earlier line removes.
     let owner = |id: NodeId| graph.nodes[id].owner_path.clone();
@@ -248,7 +251,7 @@ fn attribute_removals(
                     let t = input.target;
                     if !claimed[t] && !graph.nodes[t].paths.is_empty() {
                         claimed[t] = true;
-                        line.also_removes.push(graph.nodes[t].key.clone());
+                        line.also_removes.push(graph.nodes[t].label());
                         stack.push(t);
                     }
                 }

@@ -162,6 +162,7 @@ mod tests {
             &HealthOptions {
                 now: 1_717_200_000,
                 flake_dir: None,
+                ..HealthOptions::default()
             },
         );
         let gates = LockGates {

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::duplicates::{self, Duplicate};
+use crate::gates::{GateOutcome, GateStatus, LockGates, overall};
 use crate::graph::{InputPath, LockGraph};
 use crate::pinning::{self, PinningFinding};
 use crate::source::InputType;
@@ -21,6 +22,10 @@ pub struct HealthOptions {
     /// The flake's directory (absolute), to tell `path:` inputs inside it
     /// from those outside.
     pub flake_dir: Option<String>,
+    /// Where `now` comes from, for the report (`--now`, `last commit`, …).
+    pub reference_source: String,
+    /// The gates to judge the report with.
+    pub gates: LockGates,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -30,6 +35,8 @@ pub struct HealthReport {
     pub lock_version: u64,
     pub reference_time: i64,
     pub reference_date: String,
+    /// Where the reference time came from.
+    pub reference_source: String,
     /// Every node but the root, reachable ones in path order.
     pub inputs: Vec<InputEntry>,
     pub duplicates: Vec<Duplicate>,
@@ -38,6 +45,8 @@ pub struct HealthReport {
     pub pinning: Vec<PinningFinding>,
     /// Nodes no path from the root reaches (Nix ignores them).
     pub unreachable: Vec<String>,
+    pub gates: Vec<GateOutcome>,
+    pub status: GateStatus,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -88,6 +97,15 @@ impl HealthReport {
     }
 }
 
+/// The newest `lastModified` of a lock: the reference time when nothing
+/// better is known (inside a build without `now`).
+pub fn newest(graph: &LockGraph) -> Option<i64> {
+    graph
+        .inputs()
+        .filter_map(|(_, n)| n.locked.as_ref()?.last_modified)
+        .max()
+}
+
 /// Analyses a parsed lock file.
 pub fn analyse(graph: &LockGraph, options: &HealthOptions) -> HealthReport {
     let direct: Vec<usize> = graph.direct_inputs().map(|i| i.target).collect();
@@ -123,14 +141,20 @@ pub fn analyse(graph: &LockGraph, options: &HealthOptions) -> HealthReport {
     });
     let duplicates = duplicates::find(graph);
     let extra_nodes = duplicates.iter().map(|d| d.nodes.len() - 1).sum();
-    HealthReport {
+    let mut report = HealthReport {
         lock_version: graph.version,
         reference_time: options.now,
         reference_date: time::date(options.now),
+        reference_source: options.reference_source.clone(),
         inputs,
         duplicates,
         extra_nodes,
         pinning: pinning::find(graph, options.flake_dir.as_deref()),
         unreachable,
-    }
+        gates: Vec::new(),
+        status: GateStatus::Pass,
+    };
+    report.gates = options.gates.evaluate(&report);
+    report.status = overall(&report.gates);
+    report
 }

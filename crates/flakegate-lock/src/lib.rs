@@ -23,6 +23,6 @@ pub use duplicates::{Duplicate, DuplicateNode, FollowsLine};
 pub use error::LockError;
 pub use gates::{GateOutcome, GateStatus, LockGates, PinningGate};
 pub use graph::{InputPath, LockGraph, Node, NodeId};
-pub use health::{HealthOptions, HealthReport, InputEntry, SCHEMA, analyse};
+pub use health::{HealthOptions, HealthReport, InputEntry, SCHEMA, analyse, newest};
 pub use pinning::{PinningFinding, PinningKind};
 pub use source::{Forge, ForgeKind, InputType, Source};

@@ -120,6 +120,7 @@ fn check(text: &str, original: &LockGraph) {
                 &HealthOptions {
                     now: 1_717_200_000,
                     flake_dir: Some("/f".into()),
+                    ..HealthOptions::default()
                 },
             );
             serde_json::to_string(&r).expect("the report serialises");
