@@ -260,6 +260,12 @@ impl Source {
             return Some(r.clone());
         }
         let url = self.url.as_deref()?;
+        // FlakeHub and others: `…/source.tar.gz?rev=HASH`.
+        if let Some((_, query)) = url.split_once('?')
+            && let Some(rev) = query.split('&').find_map(|kv| kv.strip_prefix("rev="))
+        {
+            return Some(rev.to_owned());
+        }
         let rest = strip_scheme(url);
         let mut parts = rest.split('/');
         if parts.next()? != "github.com" {
