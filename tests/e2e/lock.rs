@@ -253,8 +253,8 @@ fn diff_between_two_commits_shows_each_moved_input_with_its_dates() {
         .map(|m| {
             (
                 m["path"].as_str().expect("path"),
-                m["old"]["date"].as_str().expect("old date"),
-                m["new"]["date"].as_str().expect("new date"),
+                m["old"]["modifiedDate"].as_str().expect("old date"),
+                m["new"]["modifiedDate"].as_str().expect("new date"),
                 m["ageGained"].as_i64().expect("age gained") / 86_400,
             )
         })
@@ -343,17 +343,23 @@ fn bad_inputs_are_one_line_errors() {
     assert_eq!(code(&out), 2);
 }
 
+/// `flakegate lock ARGS` run in a temp dir holding copies of the
+/// hand-written locks (outside any git repository, so that the envelope has
+/// no git state to vary).
+fn in_copy(args: &[&str]) -> std::process::Output {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["config.lock", "config-updated.lock"] {
+        fs::copy(fixture(name), dir.path().join(name)).expect("copy");
+    }
+    crate::util::flakegate()
+        .current_dir(dir.path())
+        .args(args)
+        .output()
+        .expect("flakegate runs")
+}
+
 fn config(args: &[&str]) -> std::process::Output {
-    let file = fixture("config.lock");
-    let rel = file
-        .strip_prefix(flakegate_testkit::repo_root())
-        .expect("in the repository")
-        .to_owned();
-    let mut cmd = crate::util::flakegate();
-    cmd.current_dir(flakegate_testkit::repo_root())
-        .args(["lock", s(&rel), "--now", "2024-06-01"])
-        .args(args);
-    cmd.output().expect("flakegate runs")
+    in_copy(&[&["lock", "config.lock", "--now", "2024-06-01"], args].concat())
 }
 
 #[test]
@@ -384,21 +390,14 @@ fn health_report_in_every_format() {
 
 #[test]
 fn diff_report_in_every_format() {
-    let new = fixture("config-updated.lock");
-    let root = flakegate_testkit::repo_root();
-    let rel = new.strip_prefix(&root).expect("in the repository");
     for (name, flag) in [
         ("diff_terminal", None),
         ("diff_markdown", Some("--markdown")),
         ("diff_json", Some("--json")),
     ] {
-        let mut cmd = crate::util::flakegate();
-        cmd.current_dir(&root)
-            .args(["lock", "--diff", "tests/fixtures/lock/config.lock", s(rel)]);
-        if let Some(f) = flag {
-            cmd.arg(f);
-        }
-        let out = cmd.output().expect("flakegate runs");
+        let mut args = vec!["lock", "--diff", "config.lock", "config-updated.lock"];
+        args.extend(flag);
+        let out = in_copy(&args);
         assert_eq!(code(&out), 0, "{}", stderr(&out));
         assert_snapshot!(name, normalise(&stdout(&out)));
     }

@@ -8,7 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use flakegate_report::{Gate, Report, Status};
 
 use crate::graph::{InputPath, LockGraph, Node};
 use crate::source::Source;
@@ -17,7 +19,20 @@ use crate::{duplicates, time};
 /// The JSON schema of [`LockDiff`].
 pub const SCHEMA: &str = "flakegate.lock-diff/1";
 
-#[derive(Debug, Clone, Serialize)]
+impl Report for LockDiff {
+    const TOOL: &'static str = "lock";
+    const SCHEMA: &'static str = SCHEMA;
+
+    fn status(&self) -> Status {
+        self.status
+    }
+
+    fn gates(&self) -> &[Gate] {
+        &self.gates
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LockDiff {
     /// What the old side is (a file, `REV:path`), as the caller names it.
@@ -31,6 +46,9 @@ pub struct LockDiff {
     pub unchanged: usize,
     pub follows: Vec<FollowsChange>,
     pub duplicates: Vec<DuplicateChange>,
+    /// A diff has no gate: it informs an update PR.
+    pub gates: Vec<Gate>,
+    pub status: Status,
 }
 
 impl LockDiff {
@@ -44,7 +62,7 @@ impl LockDiff {
 }
 
 /// One input as locked on one side.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Side {
     pub path: InputPath,
@@ -56,7 +74,8 @@ pub struct Side {
     pub rev: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `lastModified` as a UTC date (`2024-05-22`).
+    #[serde(rename = "modifiedDate", skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nar_hash: Option<String>,
@@ -66,7 +85,7 @@ pub struct Side {
 }
 
 /// An input locked differently on the two sides.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Moved {
     pub path: InputPath,
@@ -84,7 +103,7 @@ pub struct Moved {
 }
 
 /// An input whose `follows` was added, removed or changed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FollowsChange {
     pub path: InputPath,
@@ -93,14 +112,22 @@ pub struct FollowsChange {
 }
 
 /// A source whose node count changed while duplicated on a side.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DuplicateChange {
     pub source: String,
     pub old_nodes: usize,
     pub new_nodes: usize,
-    /// `introduced` (more copies than before) or `resolved` (fewer).
-    pub change: &'static str,
+    pub change: DuplicateChangeKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DuplicateChangeKind {
+    /// More copies than before.
+    Introduced,
+    /// Fewer.
+    Resolved,
 }
 
 /// Compares two lock files.
@@ -136,6 +163,8 @@ pub fn diff(old: &LockGraph, new: &LockGraph) -> LockDiff {
         unchanged,
         follows: follows_changes(old, new),
         duplicates: duplicate_changes(old, new),
+        gates: Vec::new(),
+        status: Status::Pass,
     }
 }
 
@@ -261,8 +290,8 @@ fn duplicate_changes(old: &LockGraph, new: &LockGraph) -> Vec<DuplicateChange> {
             let o = a.get(s).copied().unwrap_or(usize::from(present(old, s)));
             let n = b.get(s).copied().unwrap_or(usize::from(present(new, s)));
             let change = match n.cmp(&o) {
-                std::cmp::Ordering::Greater => "introduced",
-                std::cmp::Ordering::Less => "resolved",
+                std::cmp::Ordering::Greater => DuplicateChangeKind::Introduced,
+                std::cmp::Ordering::Less => DuplicateChangeKind::Resolved,
                 std::cmp::Ordering::Equal => return None,
             };
             Some(DuplicateChange {

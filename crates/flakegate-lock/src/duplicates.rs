@@ -11,13 +11,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::graph::{InputPath, LockGraph, NodeId};
 use crate::time;
 
 /// One source present as several nodes.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Duplicate {
     /// The source's identity (`github.com/nixos/nixpkgs`).
@@ -29,7 +29,7 @@ pub struct Duplicate {
     pub follows: Vec<FollowsLine>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DuplicateNode {
     pub key: String,
@@ -40,7 +40,8 @@ pub struct DuplicateNode {
     pub rev: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `lastModified` as a UTC date (`2024-05-22`).
+    #[serde(rename = "modifiedDate", skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Kept (declared by the flake, or the shortest path).
     pub kept: bool,
@@ -50,7 +51,7 @@ pub struct DuplicateNode {
 }
 
 /// `inputs.X.inputs.Y.follows = "Z";` and what it removes.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FollowsLine {
     /// The line, as it goes into the `outputs`-level attribute set of

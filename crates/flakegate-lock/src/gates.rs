@@ -1,7 +1,7 @@
 //! The gates of `flakegate lock` and `lib.lockHealth`: duplicates, age and
 //! pinning, judged on a [`HealthReport`].
 
-use serde::Serialize;
+use flakegate_report::{Gate, GateId, Status};
 
 use crate::health::HealthReport;
 use crate::time;
@@ -34,118 +34,69 @@ pub enum PinningGate {
     Off,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum GateStatus {
-    Pass,
-    Warn,
-    Fail,
-}
-
-/// The verdict of one gate.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GateOutcome {
-    /// `maxDuplicates`, `maxAge`, `warnAge` or `pinning`.
-    pub gate: &'static str,
-    pub status: GateStatus,
-    /// The measured value: extra nodes, the oldest age in seconds, or
-    /// pinning findings.
-    pub actual: i64,
-    /// The limit (0 for pinning).
-    pub limit: i64,
-    /// One line for humans: what was measured against what.
-    pub message: String,
-}
-
 impl LockGates {
-    pub fn evaluate(&self, report: &HealthReport) -> Vec<GateOutcome> {
+    /// The gates asked for, in the order reports show them. Ages are in
+    /// days; each age gate names the oldest input judged as its subject.
+    pub fn evaluate(&self, report: &HealthReport) -> Vec<Gate> {
         let mut out = Vec::new();
         if let Some(limit) = self.max_duplicates {
-            let n = report.extra_nodes;
-            out.push(GateOutcome {
-                gate: "maxDuplicates",
-                status: if n > limit {
-                    GateStatus::Fail
-                } else {
-                    GateStatus::Pass
-                },
-                actual: i64::try_from(n).unwrap_or(i64::MAX),
-                limit: i64::try_from(limit).unwrap_or(i64::MAX),
-                message: format!(
-                    "{n} duplicate node{} (limit {limit})",
-                    if n == 1 { "" } else { "s" }
-                ),
-            });
+            out.push(Gate::judge(
+                GateId::MaxDuplicates,
+                count(report.extra_nodes),
+                count(limit),
+            ));
         }
         let oldest = report.oldest(self.age_all);
-        for (gate, limit, over) in [
-            ("maxAge", self.max_age, GateStatus::Fail),
-            ("warnAge", self.warn_age, GateStatus::Warn),
+        for (id, limit) in [
+            (GateId::MaxAge, self.max_age),
+            (GateId::WarnAge, self.warn_age),
         ] {
             let Some(limit) = limit else { continue };
-            let (status, actual, message) = match oldest {
+            let gate = match oldest {
                 Some((e, age)) => {
-                    let over_count = report
+                    let over = report
                         .ages(self.age_all)
                         .filter(|(_, a)| *a > limit)
                         .count();
-                    (
-                        if age > limit { over } else { GateStatus::Pass },
-                        age,
-                        format!(
-                            "oldest input `{}`: {} (limit {}){}",
-                            e.paths[0],
-                            time::age(age),
-                            time::age(limit),
-                            if over_count > 1 {
-                                format!("; {over_count} inputs over the limit")
-                            } else {
-                                String::new()
-                            }
-                        ),
-                    )
+                    let gate = Gate::judge(id, days(age), days(limit))
+                        .with_subject(e.paths[0].to_string());
+                    if over > 1 {
+                        gate.with_detail(format!("{over} inputs over the limit"))
+                    } else {
+                        gate
+                    }
                 }
-                None => (GateStatus::Pass, 0, "no dated input".to_owned()),
+                None => Gate::skipped(id, days(limit), "no dated input"),
             };
-            out.push(GateOutcome {
-                gate,
-                status,
-                actual,
-                limit,
-                message,
-            });
+            out.push(gate);
         }
         if self.pinning != PinningGate::Off {
             let n = report.pinning.len();
             let status = match (n, self.pinning) {
-                (0, _) => GateStatus::Pass,
-                (_, PinningGate::Fail) => GateStatus::Fail,
-                _ => GateStatus::Warn,
+                (0, _) => Status::Pass,
+                (_, PinningGate::Fail) => Status::Fail,
+                _ => Status::Warn,
             };
-            out.push(GateOutcome {
-                gate: "pinning",
-                status,
-                actual: i64::try_from(n).unwrap_or(i64::MAX),
-                limit: 0,
-                message: match n {
-                    0 => "every input is pinned".to_owned(),
-                    1 => "1 pinning finding".to_owned(),
-                    _ => format!("{n} pinning findings"),
-                },
+            let gate = Gate::decided(GateId::Pinning, status, Some(count(n)), 0.0);
+            out.push(match report.pinning.first() {
+                Some(f) if n == 1 => gate.with_detail(format!("{}: {}", f.path, f.message)),
+                Some(_) => gate.with_detail(format!("{n} findings")),
+                None => gate,
             });
         }
         out
     }
 }
 
-/// The overall status: the worst gate's.
-pub fn overall(gates: &[GateOutcome]) -> GateStatus {
-    gates
-        .iter()
-        .map(|g| g.status)
-        .max()
-        .unwrap_or(GateStatus::Pass)
+// Counts are far below 2^53: exact as f64.
+#[allow(clippy::cast_precision_loss)]
+fn count(n: usize) -> f64 {
+    n as f64
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn days(seconds: i64) -> f64 {
+    seconds as f64 / time::DAY as f64
 }
 
 #[cfg(test)]
@@ -157,14 +108,6 @@ mod tests {
     fn gates_judge_the_report() {
         let g = LockGraph::parse(include_str!("../../../tests/fixtures/lock/config.lock"))
             .expect("lock");
-        let r = analyse(
-            &g,
-            &HealthOptions {
-                now: 1_717_200_000,
-                flake_dir: None,
-                ..HealthOptions::default()
-            },
-        );
         let gates = LockGates {
             max_duplicates: Some(8),
             max_age: Some(400 * time::DAY),
@@ -172,20 +115,30 @@ mod tests {
             age_all: false,
             pinning: PinningGate::Warn,
         };
-        let got: Vec<(&str, GateStatus)> = gates
-            .evaluate(&r)
-            .iter()
-            .map(|o| (o.gate, o.status))
-            .collect();
+        let options = HealthOptions {
+            now: 1_717_200_000,
+            gates,
+            ..HealthOptions::default()
+        };
+        let r = analyse(&g, &options);
+        let got: Vec<(GateId, Status)> = r.gates.iter().map(|o| (o.gate, o.status)).collect();
         assert_eq!(
             got,
             [
-                ("maxDuplicates", GateStatus::Pass),
-                ("maxAge", GateStatus::Pass),
-                ("warnAge", GateStatus::Warn),
-                ("pinning", GateStatus::Warn),
+                (GateId::MaxDuplicates, Status::Pass),
+                (GateId::MaxAge, Status::Pass),
+                (GateId::WarnAge, Status::Warn),
+                (GateId::Pinning, Status::Warn),
             ]
         );
+        assert_eq!(r.status, Status::Warn);
+        assert_eq!(r.gates[2].subject.as_deref(), Some("src-tarball"));
+        assert_eq!(
+            r.gates[2].detail.as_deref(),
+            Some("2 inputs over the limit")
+        );
+        assert_eq!(r.gates[2].actual_text(), "400 days");
+
         let strict = LockGates {
             max_duplicates: Some(7),
             max_age: Some(399 * time::DAY),
@@ -193,15 +146,7 @@ mod tests {
             ..LockGates::default()
         };
         let out = strict.evaluate(&r);
-        assert!(out.iter().all(|o| o.status == GateStatus::Fail), "{out:?}");
-        assert_eq!(
-            out[1].message,
-            "oldest input `src-tarball`: 400 days (limit 399 days)"
-        );
-        assert_eq!(
-            gates.evaluate(&r)[2].message,
-            "oldest input `src-tarball`: 400 days (limit 90 days); 2 inputs over the limit"
-        );
-        assert_eq!(overall(&out), GateStatus::Fail);
+        assert!(out.iter().all(|o| o.status == Status::Fail), "{out:?}");
+        assert_eq!(out[1].detail, None, "only one input over 399 days");
     }
 }

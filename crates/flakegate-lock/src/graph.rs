@@ -71,6 +71,17 @@ impl Serialize for InputPath {
     }
 }
 
+impl<'de> Deserialize<'de> for InputPath {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Ok(if text.is_empty() {
+            Self::default()
+        } else {
+            Self(text.split('/').map(str::to_owned).collect())
+        })
+    }
+}
+
 /// One input of a node.
 #[derive(Debug, Clone)]
 pub struct Input {

@@ -2,10 +2,12 @@
 //! duplicates with the lines that remove them, and the pinning findings.
 //! Gates are the caller's: this says what is, with the counts they need.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::duplicates::{self, Duplicate};
-use crate::gates::{GateOutcome, GateStatus, LockGates, overall};
+use flakegate_report::{Gate, Report, Status};
+
+use crate::gates::LockGates;
 use crate::graph::{InputPath, LockGraph};
 use crate::pinning::{self, PinningFinding};
 use crate::source::InputType;
@@ -14,8 +16,23 @@ use crate::time;
 /// The JSON schema of [`HealthReport`].
 pub const SCHEMA: &str = "flakegate.lock/1";
 
+impl Report for HealthReport {
+    const TOOL: &'static str = "lock";
+    const SCHEMA: &'static str = SCHEMA;
+
+    fn status(&self) -> Status {
+        self.status
+    }
+
+    fn gates(&self) -> &[Gate] {
+        &self.gates
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct HealthOptions {
+    /// The lock file as the user named it, for the report.
+    pub file: String,
     /// The reference time ages are measured against (Unix seconds): the
     /// flake's last commit, `self.lastModified`, or `--now`.
     pub now: i64,
@@ -28,9 +45,11 @@ pub struct HealthOptions {
     pub gates: LockGates,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HealthReport {
+    /// The lock file, as the caller named it.
+    pub file: String,
     /// The lock file's version (5, 6 or 7).
     pub lock_version: u64,
     pub reference_time: i64,
@@ -45,11 +64,11 @@ pub struct HealthReport {
     pub pinning: Vec<PinningFinding>,
     /// Nodes no path from the root reaches (Nix ignores them).
     pub unreachable: Vec<String>,
-    pub gates: Vec<GateOutcome>,
-    pub status: GateStatus,
+    pub gates: Vec<Gate>,
+    pub status: Status,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InputEntry {
     pub key: String,
@@ -65,13 +84,14 @@ pub struct InputEntry {
     pub rev: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `lastModified` as a UTC date (`2024-05-22`).
+    #[serde(rename = "modifiedDate", skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Seconds from `lastModified` to the reference time; none for `path:`
     /// inputs, whose time is the local copy's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub age_seconds: Option<i64>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub non_flake: bool,
 }
 
@@ -142,6 +162,7 @@ pub fn analyse(graph: &LockGraph, options: &HealthOptions) -> HealthReport {
     let duplicates = duplicates::find(graph);
     let extra_nodes = duplicates.iter().map(|d| d.nodes.len() - 1).sum();
     let mut report = HealthReport {
+        file: options.file.clone(),
         lock_version: graph.version,
         reference_time: options.now,
         reference_date: time::date(options.now),
@@ -152,9 +173,9 @@ pub fn analyse(graph: &LockGraph, options: &HealthOptions) -> HealthReport {
         pinning: pinning::find(graph, options.flake_dir.as_deref()),
         unreachable,
         gates: Vec::new(),
-        status: GateStatus::Pass,
+        status: Status::Pass,
     };
     report.gates = options.gates.evaluate(&report);
-    report.status = overall(&report.gates);
+    report.status = Status::overall(report.gates.iter().map(|g| g.status));
     report
 }

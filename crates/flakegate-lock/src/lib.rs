@@ -21,7 +21,7 @@ pub mod time;
 pub use diff::{LockDiff, diff};
 pub use duplicates::{Duplicate, DuplicateNode, FollowsLine};
 pub use error::LockError;
-pub use gates::{GateOutcome, GateStatus, LockGates, PinningGate};
+pub use gates::{LockGates, PinningGate};
 pub use graph::{InputPath, LockGraph, Node, NodeId};
 pub use health::{HealthOptions, HealthReport, InputEntry, SCHEMA, analyse, newest};
 pub use pinning::{PinningFinding, PinningKind};

@@ -1,13 +1,13 @@
 //! Pinning: inputs whose lock does not say exactly what was fetched, that
 //! depend on the machine, or (nixpkgs) that follow a branch nobody tests.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::graph::{InputPath, LockGraph};
 use crate::source::{InputType, Source};
 
 /// What is wrong with an input's pinning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum PinningKind {
     /// No `locked` set, or one without a `narHash`: the content is not fixed.
@@ -22,7 +22,7 @@ pub enum PinningKind {
     NixpkgsBranch,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PinningFinding {
     pub kind: PinningKind,

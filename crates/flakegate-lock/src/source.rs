@@ -1,19 +1,20 @@
 //! One `locked` or `original` attribute set of a lock node: its input type,
 //! where it comes from, and what identifies it whatever the revision.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::LockError;
 
 /// The fetcher an input uses (`type` in the lock file).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InputType {
     Github,
     Gitlab,
     Sourcehut,
     Git,
+    #[serde(rename = "hg")]
     Mercurial,
     Tarball,
     File,

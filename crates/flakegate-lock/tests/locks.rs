@@ -425,7 +425,13 @@ fn diff_of_an_update() {
     let dups: Vec<(String, usize, usize, &str)> = d
         .duplicates
         .iter()
-        .map(|c| (c.source.clone(), c.old_nodes, c.new_nodes, c.change))
+        .map(|c| {
+            let change = match c.change {
+                flakegate_lock::diff::DuplicateChangeKind::Introduced => "introduced",
+                flakegate_lock::diff::DuplicateChangeKind::Resolved => "resolved",
+            };
+            (c.source.clone(), c.old_nodes, c.new_nodes, change)
+        })
         .collect();
     assert_eq!(
         dups,

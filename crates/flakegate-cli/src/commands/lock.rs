@@ -7,14 +7,16 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use flakegate_lock::{
-    GateStatus, HealthOptions, LockGates, LockGraph, PinningGate, analyse, diff, newest, time,
+    HealthOptions, HealthReport, LockDiff, LockGates, LockGraph, PinningGate, analyse, diff,
+    newest, time,
 };
+use flakegate_report::Document;
 use flakegate_store::git;
 
 use crate::exit::Outcome;
-use crate::output::emit;
-use crate::render::lock as render;
-use crate::render::{ColorChoice, use_color};
+use crate::output::{self, OutputArgs};
+use crate::render::lock::github;
+use crate::render::{Paint, Render};
 
 pub const EXAMPLES: &str = "\
 Examples:
@@ -65,21 +67,12 @@ pub struct LockArgs {
     #[arg(long, value_name = "TIME", value_parser = time::parse_time, help_heading = "Gates")]
     pub now: Option<i64>,
 
-    /// The output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Terminal, help_heading = "Output")]
-    pub format: FormatArg,
-    /// Print JSON (schema "flakegate.lock/1", or "flakegate.lock-diff/1").
-    #[arg(long, conflicts_with_all = ["markdown", "format"], help_heading = "Output")]
-    pub json: bool,
-    /// Print Markdown (for $GITHUB_STEP_SUMMARY, or an update PR's body).
-    #[arg(long, conflicts_with = "format", help_heading = "Output")]
-    pub markdown: bool,
-    /// Write the output to FILE (atomically) instead of stdout.
-    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
-    pub output: Option<PathBuf>,
-    /// When to use colour in the terminal output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
-    pub color: ColorChoice,
+    /// Also an output format: `github` prints GitHub Actions workflow
+    /// commands, annotations on flake.lock (health report only).
+    #[arg(long, value_enum, conflicts_with_all = ["json", "markdown"], help_heading = "Output")]
+    pub format: Option<FormatArg>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 
     /// Inside a Nix build (`lib.lockHealth`): print the report to the log,
     /// write report.{txt,json,md} to $out.
@@ -96,33 +89,32 @@ pub enum PinningArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
-    Terminal,
-    Json,
-    Markdown,
     /// GitHub Actions workflow commands: annotations on flake.lock.
     Github,
 }
 
 pub fn run(args: &LockArgs) -> anyhow::Result<Outcome> {
-    let format = match (args.json, args.markdown) {
-        (true, _) => FormatArg::Json,
-        (_, true) => FormatArg::Markdown,
-        _ => args.format,
-    };
-    let color = args.output.is_none() && use_color(args.color);
+    args.output.check()?;
     let (lock_file, flake_dir) = locate(&args.path)?;
+    let shown = lock_file.display().to_string();
     if let Some(sides) = &args.diff {
-        return run_diff(sides, &lock_file, &flake_dir, format, color, args);
+        if args.format.is_some() {
+            bail!("--format github annotates the health report, not --diff");
+        }
+        let d = run_diff(sides, &lock_file, &flake_dir)?;
+        let envelope = crate::envelope::of::<LockDiff>(&[&flake_ref(&flake_dir)]);
+        return output::emit(&d, envelope, &args.output);
     }
 
     let text = read(&lock_file)?;
-    let graph = LockGraph::parse(&text).with_context(|| lock_file.display().to_string())?;
+    let graph = LockGraph::parse(&text).with_context(|| shown.clone())?;
     let (now, reference_source) = match args.now {
         Some(t) => (t, "--now".to_owned()),
         None if args.in_build => (newest(&graph).unwrap_or(0), "newest input".to_owned()),
         None => reference_time(&flake_dir),
     };
     let options = HealthOptions {
+        file: shown.clone(),
         now,
         flake_dir: std::fs::canonicalize(&flake_dir)
             .ok()
@@ -141,43 +133,51 @@ pub fn run(args: &LockArgs) -> anyhow::Result<Outcome> {
         },
     };
     let report = analyse(&graph, &options);
-    let shown = lock_file.display().to_string();
+    let envelope = crate::envelope::of::<HealthReport>(&[&flake_ref(&flake_dir)]);
     if args.in_build {
         let out = std::env::var_os("out").context("--in-build: $out is not set")?;
-        let out = PathBuf::from(out);
-        std::fs::create_dir_all(&out)
-            .with_context(|| format!("{}: cannot create", out.display()))?;
-        for (name, text) in [
-            ("report.txt", render::terminal(&report, &shown, false)),
-            ("report.json", render::json(&report, &shown)),
-            ("report.md", render::markdown(&report, &shown)),
-        ] {
-            crate::output::write_atomic(&out.join(name), text.as_bytes())?;
-        }
-        print!("{}", render::terminal(&report, &shown, false));
-    } else {
-        let text = match format {
-            FormatArg::Terminal => render::terminal(&report, &shown, color),
-            FormatArg::Json => render::json(&report, &shown),
-            FormatArg::Markdown => render::markdown(&report, &shown),
-            FormatArg::Github => render::github(&report, &shown, &text),
-        };
-        emit(args.output.as_deref(), text.as_bytes())?;
+        write_build_outputs(Path::new(&out), &report, envelope)?;
+        print!("{}", report.terminal(Paint(false)));
+        return Ok(Outcome::from_status(report.status));
     }
-    Ok(match report.status {
-        GateStatus::Fail => Outcome::GateFailed,
-        GateStatus::Pass | GateStatus::Warn => Outcome::Success,
-    })
+    if args.format == Some(FormatArg::Github) {
+        output::put(
+            args.output.output.as_deref(),
+            github(&report, &text).as_bytes(),
+        )?;
+        return Ok(Outcome::from_status(report.status));
+    }
+    output::emit(&report, envelope, &args.output)
 }
 
-fn run_diff(
-    sides: &[String],
-    lock_file: &Path,
-    flake_dir: &Path,
-    format: FormatArg,
-    color: bool,
-    args: &LockArgs,
-) -> anyhow::Result<Outcome> {
+/// `path:DIR`, so the envelope finds the flake's git state.
+fn flake_ref(dir: &Path) -> String {
+    format!("path:{}", dir.display())
+}
+
+/// Inside a build: every rendering of the report.
+fn write_build_outputs(
+    out: &Path,
+    report: &HealthReport,
+    envelope: flakegate_report::Envelope,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
+    let doc = Document {
+        envelope,
+        body: report,
+    };
+    let files = [
+        ("report.txt", report.terminal(Paint(false)).into_bytes()),
+        ("report.json", output::json(&doc)?),
+        ("report.md", report.markdown().into_bytes()),
+    ];
+    for (name, bytes) in files {
+        output::write_file(&out.join(name), &bytes)?;
+    }
+    Ok(())
+}
+
+fn run_diff(sides: &[String], lock_file: &Path, flake_dir: &Path) -> anyhow::Result<LockDiff> {
     let (old_label, old_text) = side(&sides[0], flake_dir)?;
     let (new_label, new_text) = match sides.get(1) {
         Some(s) => side(s, flake_dir)?,
@@ -188,14 +188,7 @@ fn run_diff(
     let mut d = diff(&old, &new);
     d.from = old_label;
     d.to = new_label;
-    let text = match format {
-        FormatArg::Terminal => render::diff_terminal(&d, color),
-        FormatArg::Json => render::diff_json(&d),
-        FormatArg::Markdown => render::diff_markdown(&d),
-        FormatArg::Github => bail!("--format github annotates the health report, not --diff"),
-    };
-    emit(args.output.as_deref(), text.as_bytes())?;
-    Ok(Outcome::Success)
+    Ok(d)
 }
 
 /// The lock file and the flake directory a path names.
@@ -228,9 +221,9 @@ fn read(file: &Path) -> anyhow::Result<String> {
 
 /// The flake's last commit, else the clock (outside a git repository).
 fn reference_time(flake_dir: &Path) -> (i64, String) {
-    match git::head_time(flake_dir) {
-        Ok(t) => (t, "last commit".to_owned()),
-        Err(_) => {
+    match git::head(flake_dir) {
+        Some(h) => (h.commit_time, "last commit".to_owned()),
+        None => {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));

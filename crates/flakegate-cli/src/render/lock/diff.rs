@@ -3,11 +3,11 @@
 
 use std::fmt::Write;
 
-use flakegate_lock::{LockDiff, diff::Side, time};
+use flakegate_lock::diff::{DuplicateChangeKind, Side};
+use flakegate_lock::{LockDiff, time};
 
 use super::{plural, short_rev};
-use crate::render::md_code;
-use crate::render::style::Paint;
+use crate::render::{Paint, md_code};
 
 fn gained(s: Option<i64>) -> String {
     match s {
@@ -25,8 +25,7 @@ fn side_line(s: &Side) -> String {
     )
 }
 
-pub fn terminal(d: &LockDiff, color: bool) -> String {
-    let p = Paint(color);
+pub fn terminal(d: &LockDiff, p: Paint) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{} → {}", p.bold(&d.from), p.bold(&d.to));
     if d.is_empty() {
@@ -97,7 +96,10 @@ pub fn terminal(d: &LockDiff, color: bool) -> String {
             let _ = writeln!(
                 o,
                 "  {} {}: {} → {} nodes",
-                c.change, c.source, c.old_nodes, c.new_nodes
+                change(c.change),
+                c.source,
+                c.old_nodes,
+                c.new_nodes
             );
         }
     }
@@ -200,15 +202,14 @@ pub fn markdown(d: &LockDiff) -> String {
     if !d.duplicates.is_empty() {
         let _ = writeln!(o, "**Duplicates**\n");
         for c in &d.duplicates {
-            let mark = if c.change == "resolved" {
-                "✅"
-            } else {
-                "⚠️"
+            let mark = match c.change {
+                DuplicateChangeKind::Resolved => "✅",
+                DuplicateChangeKind::Introduced => "⚠️",
             };
             let _ = writeln!(
                 o,
                 "- {mark} {} {}: {} → {} nodes",
-                c.change,
+                change(c.change),
                 md_code(&c.source),
                 c.old_nodes,
                 c.new_nodes
@@ -220,8 +221,15 @@ pub fn markdown(d: &LockDiff) -> String {
     o
 }
 
+fn change(c: DuplicateChangeKind) -> &'static str {
+    match c {
+        DuplicateChangeKind::Introduced => "introduced",
+        DuplicateChangeKind::Resolved => "resolved",
+    }
+}
+
 /// `3 inputs moved, 1 added, 2 removed`.
-fn summary(d: &LockDiff) -> String {
+pub fn summary(d: &LockDiff) -> String {
     if d.is_empty() {
         return "no change".to_owned();
     }

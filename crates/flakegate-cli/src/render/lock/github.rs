@@ -4,12 +4,14 @@
 
 use std::fmt::Write;
 
-use flakegate_lock::{GateStatus, HealthReport};
+use flakegate_lock::HealthReport;
+use flakegate_report::{GateId, Status};
 
-use super::{gate_label, plural};
+use super::plural;
 
 /// `text` is the lock file's content, to find each node's line.
-pub fn render(r: &HealthReport, file: &str, text: &str) -> String {
+pub fn render(r: &HealthReport, text: &str) -> String {
+    let file = r.file.as_str();
     let mut o = String::new();
     for d in &r.duplicates {
         for l in &d.follows {
@@ -35,7 +37,7 @@ pub fn render(r: &HealthReport, file: &str, text: &str) -> String {
         let level = if r
             .gates
             .iter()
-            .any(|g| g.gate == "pinning" && g.status == GateStatus::Fail)
+            .any(|g| g.gate == GateId::Pinning && g.status == Status::Fail)
         {
             "error"
         } else {
@@ -52,11 +54,18 @@ pub fn render(r: &HealthReport, file: &str, text: &str) -> String {
     }
     for g in &r.gates {
         let level = match g.status {
-            GateStatus::Pass => continue,
-            GateStatus::Warn => "warning",
-            GateStatus::Fail => "error",
+            Status::Pass | Status::Skipped => continue,
+            Status::Warn => "warning",
+            Status::Fail => "error",
         };
-        annotate(&mut o, level, file, None, gate_label(g.gate), &g.message);
+        let mut message = format!("{} (limit {})", g.actual_text(), g.limit_text());
+        if let Some(s) = &g.subject {
+            message = format!("{s}: {message}");
+        }
+        if let Some(d) = &g.detail {
+            message = format!("{message}; {d}");
+        }
+        annotate(&mut o, level, file, None, g.gate.label(), &message);
     }
     if o.is_empty() {
         let _ = writeln!(

@@ -2,18 +2,17 @@
 
 use std::fmt::Write;
 
-use flakegate_lock::{GateStatus, HealthReport};
+use flakegate_lock::HealthReport;
 
-use super::{age, gate_label, plural, short_rev};
-use crate::render::style::Paint;
+use super::{age, plural, short_rev};
+use crate::render::{Paint, gates};
 
-pub fn render(r: &HealthReport, file: &str, color: bool) -> String {
-    let p = Paint(color);
+pub fn render(r: &HealthReport, p: Paint) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
         "{}: {} (lock version {}), ages against {} ({})",
-        p.bold(file),
+        p.bold(&r.file),
         plural(r.inputs.len(), "input"),
         r.lock_version,
         r.reference_date,
@@ -107,22 +106,6 @@ pub fn render(r: &HealthReport, file: &str, color: bool) -> String {
         );
     }
 
-    if !r.gates.is_empty() {
-        let _ = writeln!(o, "\n{}", p.bold("Gates"));
-        for g in &r.gates {
-            let status = match g.status {
-                GateStatus::Pass => p.green("pass"),
-                GateStatus::Warn => p.yellow("WARN"),
-                GateStatus::Fail => p.red("FAIL"),
-            };
-            let _ = writeln!(o, "  {status}  {}: {}", gate_label(g.gate), g.message);
-        }
-        let verdict = match r.status {
-            GateStatus::Pass => p.green("pass"),
-            GateStatus::Warn => p.yellow("pass with warnings"),
-            GateStatus::Fail => p.red("FAIL"),
-        };
-        let _ = writeln!(o, "\nResult: {verdict}");
-    }
+    o.push_str(&gates::terminal(&r.gates, r.status, p));
     o
 }

@@ -3,22 +3,18 @@
 
 use std::fmt::Write;
 
-use flakegate_lock::{GateStatus, HealthReport};
+use flakegate_lock::HealthReport;
 
-use super::{age, gate_label, plural, short_rev};
-use crate::render::md_code;
+use super::{age, plural, short_rev};
+use crate::render::{gates, md_code};
 
-pub fn render(r: &HealthReport, file: &str) -> String {
+pub fn render(r: &HealthReport) -> String {
     let mut o = String::new();
-    let verdict = match r.status {
-        GateStatus::Pass => "✅",
-        GateStatus::Warn => "⚠️",
-        GateStatus::Fail => "❌",
-    };
+    let verdict = r.status.emoji();
     let _ = writeln!(
         o,
         "## {verdict} {}: {}, {}\n",
-        md_code(file),
+        md_code(&r.file),
         plural(r.inputs.len(), "input"),
         plural(r.extra_nodes, "duplicate node")
     );
@@ -27,24 +23,7 @@ pub fn render(r: &HealthReport, file: &str) -> String {
         "Ages against {} ({}); lock version {}.\n",
         r.reference_date, r.reference_source, r.lock_version
     );
-    if !r.gates.is_empty() {
-        let _ = writeln!(o, "| gate | status | |\n|---|---|---|");
-        for g in &r.gates {
-            let status = match g.status {
-                GateStatus::Pass => "✅ pass",
-                GateStatus::Warn => "⚠️ warn",
-                GateStatus::Fail => "❌ fail",
-            };
-            let _ = writeln!(
-                o,
-                "| {} | {status} | {} |",
-                gate_label(g.gate),
-                g.message.replace('|', "\\|")
-            );
-        }
-        o.push('\n');
-    }
-
+    o.push_str(&gates::markdown(&r.gates, r.status, "Input"));
     if !r.duplicates.is_empty() {
         let _ = writeln!(o, "### Duplicates\n");
         let lines: Vec<_> = r.duplicates.iter().flat_map(|d| &d.follows).collect();

@@ -1,6 +1,6 @@
-//! `flakegate lock`'s outputs: the health report (terminal, Markdown, JSON,
-//! GitHub annotations) and the diff of two locks (terminal, Markdown as an
-//! update PR's body, JSON).
+//! `flakegate lock`'s outputs: the health report (terminal, Markdown, GitHub
+//! annotations) and the diff of two locks (terminal, and Markdown made to be
+//! an update PR's body). JSON is each report in its envelope.
 
 mod diff;
 mod github;
@@ -8,48 +8,42 @@ mod health;
 mod markdown;
 
 use flakegate_lock::{HealthReport, LockDiff, time};
-use serde::Serialize;
 
-pub use diff::{markdown as diff_markdown, terminal as diff_terminal};
+use super::{Paint, Render};
+
 pub use github::render as github;
-pub use health::render as terminal;
-pub use markdown::render as markdown;
 
-/// `--json` of the health report.
-pub fn json(report: &HealthReport, file: &str) -> String {
-    #[derive(Serialize)]
-    struct Out<'a> {
-        schema: &'static str,
-        file: &'a str,
-        #[serde(flatten)]
-        report: &'a HealthReport,
+impl Render for HealthReport {
+    fn terminal(&self, paint: Paint) -> String {
+        health::render(self, paint)
     }
-    to_json(&Out {
-        schema: flakegate_lock::SCHEMA,
-        file,
-        report,
-    })
+
+    fn markdown(&self) -> String {
+        markdown::render(self)
+    }
+
+    fn headline(&self) -> String {
+        format!(
+            "{}, {}, {}",
+            plural(self.inputs.len(), "input"),
+            plural(self.extra_nodes, "duplicate node"),
+            plural(self.pinning.len(), "pinning finding")
+        )
+    }
 }
 
-/// `--json` of a diff.
-pub fn diff_json(d: &LockDiff) -> String {
-    #[derive(Serialize)]
-    struct Out<'a> {
-        schema: &'static str,
-        #[serde(flatten)]
-        diff: &'a LockDiff,
+impl Render for LockDiff {
+    fn terminal(&self, paint: Paint) -> String {
+        diff::terminal(self, paint)
     }
-    to_json(&Out {
-        schema: flakegate_lock::diff::SCHEMA,
-        diff: d,
-    })
-}
 
-fn to_json(value: &impl Serialize) -> String {
-    let mut s =
-        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
+    fn markdown(&self) -> String {
+        diff::markdown(self)
+    }
+
+    fn headline(&self) -> String {
+        diff::summary(self)
+    }
 }
 
 /// A revision as people read it: 7 characters of a commit hash.
@@ -63,16 +57,6 @@ fn short_rev(rev: Option<&str>) -> String {
 
 fn age(seconds: Option<i64>) -> String {
     seconds.map_or_else(|| "-".to_owned(), time::age)
-}
-
-/// A gate's label for humans.
-fn gate_label(gate: &str) -> &str {
-    match gate {
-        "maxDuplicates" => "max duplicates",
-        "maxAge" => "max age",
-        "warnAge" => "warn age",
-        other => other,
-    }
 }
 
 /// `1 node` / `3 nodes`.
