@@ -402,3 +402,65 @@ fn diff_report_in_every_format() {
         assert_snapshot!(name, normalise(&stdout(&out)));
     }
 }
+
+/// `nix-build tests/fixtures/flake-lib/lock-health.nix -A ATTR` with this
+/// test run's binary as the builder and `src` holding the lock.
+fn build_health(attr: &str, src: &Path) -> std::process::Output {
+    Command::new("nix-build")
+        .arg(flakegate_testkit::repo_root().join("tests/fixtures/flake-lib/lock-health.nix"))
+        .args(["-A", attr, "--no-out-link"])
+        .args(["--argstr", "flakegateBin", env!("CARGO_BIN_EXE_flakegate")])
+        .args(["--argstr", "src", s(src)])
+        .output()
+        .expect("nix-build runs")
+}
+
+#[test]
+fn lib_lock_health_builds_as_a_check_that_passes_warns_and_fails() {
+    let src = tempfile::tempdir().expect("temp dir");
+    fs::copy(fixture("config.lock"), src.path().join("flake.lock")).expect("copy");
+    let report = |attr: &str| -> Value {
+        let out = build_health(attr, src.path());
+        assert!(out.status.success(), "{attr}: {}", stderr(&out));
+        let result = PathBuf::from(stdout(&out).trim());
+        for file in ["report.txt", "report.md"] {
+            assert!(result.join(file).is_file(), "{attr}: {file}");
+        }
+        serde_json::from_slice(&fs::read(result.join("report.json")).expect("report.json"))
+            .expect("JSON")
+    };
+    let pass = report("pass");
+    assert_eq!(pass["status"], "pass");
+    assert_eq!(pass["schema"], "flakegate.lock/1");
+    assert_eq!(pass["referenceDate"], "2024-06-01");
+    assert_eq!(pass["extraNodes"], 8);
+    let warn = report("warn");
+    assert_eq!(warn["status"], "warn");
+    let newest = report("newest");
+    assert_eq!(newest["referenceSource"], "newest input");
+    assert_eq!(newest["referenceDate"], "2024-05-29");
+
+    for (attr, gate) in [
+        ("failDuplicates", "max duplicates"),
+        ("failAge", "max age"),
+        ("failPinning", "pinning"),
+    ] {
+        let out = build_health(attr, src.path());
+        assert!(!out.status.success(), "{attr} must fail");
+        let log = stderr(&out);
+        // The builder exited 1 (a gate), not 2 (an error), after its report.
+        assert!(log.contains("exit code 1"), "{attr}: {log}");
+        assert!(log.contains(&format!("FAIL    {gate}")), "{attr}: {log}");
+    }
+    for (attr, message) in [
+        (
+            "badPinning",
+            "pinning must be \"fail\", \"warn\" or \"off\"",
+        ),
+        ("badAge", "maxAge must be a string such as \"90d\""),
+    ] {
+        let out = build_health(attr, src.path());
+        assert!(!out.status.success(), "{attr} must not evaluate");
+        assert!(stderr(&out).contains(message), "{attr}: {}", stderr(&out));
+    }
+}
