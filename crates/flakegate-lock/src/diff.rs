@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use flakegate_report::{Gate, Report, Status};
 
-use crate::graph::{InputPath, LockGraph, Node};
+use crate::duplicates;
+use crate::graph::{InputPath, LockGraph, Node, Revision};
 use crate::source::Source;
-use crate::{duplicates, time};
 
 /// The JSON schema of [`LockDiff`].
 pub const SCHEMA: &str = "flakegate.lock-diff/1";
@@ -70,13 +70,9 @@ pub struct Side {
     pub source: Option<String>,
     /// The original reference (`github:NixOS/nixpkgs/nixos-unstable`).
     pub original: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rev: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_modified: Option<i64>,
-    /// `lastModified` as a UTC date (`2024-05-22`).
-    #[serde(rename = "modifiedDate", skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    /// Where it is locked: revision, `lastModified`, date.
+    #[serde(flatten)]
+    pub revision: Revision,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nar_hash: Option<String>,
     /// The commit's page, for forges.
@@ -189,26 +185,23 @@ fn sides(graph: &LockGraph) -> Sides<'_> {
 }
 
 fn side(node: &Node, path: InputPath, direct: bool) -> Side {
-    let locked = node.locked.as_ref();
-    let rev = locked.and_then(Source::revision);
-    let last_modified = locked.and_then(|l| l.last_modified);
+    let revision = node.revision();
     Side {
         path,
         direct,
         source: node.source().map(Source::identity),
         original: node.original.as_ref().map(Source::flake_ref),
-        url: rev
+        url: revision
+            .rev
             .as_deref()
             .and_then(|r| Some(node.source()?.forge()?.commit_url(r))),
-        rev,
-        last_modified,
-        date: last_modified.map(time::date),
-        nar_hash: locked.and_then(|l| l.nar_hash.clone()),
+        revision,
+        nar_hash: node.locked.as_ref().and_then(|l| l.nar_hash.clone()),
     }
 }
 
 fn moved_entry(on: &Node, nn: &Node, os: &Side, ns: &Side) -> Moved {
-    let compare_url = match (&os.rev, &ns.rev, on.source(), nn.source()) {
+    let compare_url = match (&os.revision.rev, &ns.revision.rev, on.source(), nn.source()) {
         (Some(a), Some(b), Some(sa), Some(sb)) if a != b => {
             let (fa, fb) = (sa.forge(), sb.forge());
             fa.filter(|f| Some(f) == fb.as_ref())
@@ -219,7 +212,7 @@ fn moved_entry(on: &Node, nn: &Node, os: &Side, ns: &Side) -> Moved {
     Moved {
         path: ns.path.clone(),
         direct: ns.direct,
-        age_gained: match (os.last_modified, ns.last_modified) {
+        age_gained: match (os.revision.last_modified, ns.revision.last_modified) {
             (Some(a), Some(b)) => Some(b.saturating_sub(a)),
             _ => None,
         },

@@ -13,8 +13,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::graph::{InputPath, LockGraph, NodeId};
-use crate::time;
+use crate::graph::{InputPath, LockGraph, NodeId, Revision};
 
 /// One source present as several nodes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -36,13 +35,9 @@ pub struct DuplicateNode {
     pub paths: Vec<InputPath>,
     #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     pub git_ref: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rev: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_modified: Option<i64>,
-    /// `lastModified` as a UTC date (`2024-05-22`).
-    #[serde(rename = "modifiedDate", skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    /// Where it is locked: revision, `lastModified`, date.
+    #[serde(flatten)]
+    pub revision: Revision,
     /// Kept (declared by the flake, or the shortest path).
     pub kept: bool,
     /// Why no line is suggested for a node that is not kept.
@@ -112,16 +107,13 @@ fn collapse(
         .iter()
         .map(|&id| {
             let n = &graph.nodes[id];
-            let locked = n.locked.as_ref();
             (
                 id,
                 DuplicateNode {
                     key: n.key.clone(),
                     paths: n.paths.clone(),
                     git_ref: n.original.as_ref().and_then(|o| o.git_ref.clone()),
-                    rev: locked.and_then(crate::Source::revision),
-                    last_modified: locked.and_then(|l| l.last_modified),
-                    date: locked.and_then(|l| l.last_modified).map(time::date),
+                    revision: n.revision(),
                     kept: false,
                     note: None,
                 },
@@ -202,7 +194,7 @@ fn collapse(
         });
         removed.push((*id, path.clone()));
     }
-    let mut revs: Vec<&Option<String>> = nodes.iter().map(|(_, n)| &n.rev).collect();
+    let mut revs: Vec<&Option<String>> = nodes.iter().map(|(_, n)| &n.revision.rev).collect();
     revs.sort();
     revs.dedup();
     Duplicate {

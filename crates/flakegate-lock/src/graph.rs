@@ -124,6 +124,33 @@ impl Node {
     }
 }
 
+/// What a node is locked at: its revision (from `rev`, or a tarball URL)
+/// and when that was made.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Revision {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<i64>,
+    /// `lastModified` as a UTC date (`2024-05-22`).
+    #[serde(rename = "modifiedDate", skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+impl Node {
+    /// Where the node is locked (all `None` when it is not).
+    pub fn revision(&self) -> Revision {
+        let locked = self.locked.as_ref();
+        let last_modified = locked.and_then(|l| l.last_modified);
+        Revision {
+            rev: locked.and_then(Source::revision),
+            last_modified,
+            date: last_modified.map(crate::time::date),
+        }
+    }
+}
+
 /// A parsed lock file.
 #[derive(Debug, Clone)]
 pub struct LockGraph {

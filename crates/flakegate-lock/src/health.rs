@@ -8,7 +8,7 @@ use crate::duplicates::{self, Duplicate};
 use flakegate_report::{Gate, Report, Status};
 
 use crate::gates::LockGates;
-use crate::graph::{InputPath, LockGraph};
+use crate::graph::{InputPath, LockGraph, Revision};
 use crate::pinning::{self, PinningFinding};
 use crate::source::InputType;
 use crate::time;
@@ -80,13 +80,9 @@ pub struct InputEntry {
     /// The original reference (`github:NixOS/nixpkgs/nixos-unstable`).
     pub original: Option<String>,
     pub source: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rev: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_modified: Option<i64>,
-    /// `lastModified` as a UTC date (`2024-05-22`).
-    #[serde(rename = "modifiedDate", skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    /// Where it is locked: revision, `lastModified`, date.
+    #[serde(flatten)]
+    pub revision: Revision,
     /// Seconds from `lastModified` to the reference time; none for `path:`
     /// inputs, whose time is the local copy's.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -136,8 +132,7 @@ pub fn analyse(graph: &LockGraph, options: &HealthOptions) -> HealthReport {
             unreachable.push(node.key.clone());
             continue;
         }
-        let locked = node.locked.as_ref();
-        let last_modified = locked.and_then(|l| l.last_modified);
+        let revision = node.revision();
         let local = node.source().is_some_and(|s| s.kind == InputType::Path);
         inputs.push(InputEntry {
             key: node.key.clone(),
@@ -146,13 +141,12 @@ pub fn analyse(graph: &LockGraph, options: &HealthOptions) -> HealthReport {
             kind: node.source().map(|s| s.kind.clone()),
             original: node.original.as_ref().map(crate::Source::flake_ref),
             source: node.source().map(crate::Source::identity),
-            rev: locked.and_then(crate::Source::revision),
-            last_modified,
-            date: last_modified.map(time::date),
-            age_seconds: last_modified
+            age_seconds: revision
+                .last_modified
                 .filter(|_| !local)
                 .map(|t| options.now.saturating_sub(t)),
             non_flake: !node.flake,
+            revision,
         });
     }
     inputs.sort_by(|a, b| {

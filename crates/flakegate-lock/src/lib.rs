@@ -22,7 +22,7 @@ pub use diff::{LockDiff, diff};
 pub use duplicates::{Duplicate, DuplicateNode, FollowsLine};
 pub use error::LockError;
 pub use gates::{LockGates, PinningGate};
-pub use graph::{InputPath, LockGraph, Node, NodeId};
+pub use graph::{InputPath, LockGraph, Node, NodeId, Revision};
 pub use health::{HealthOptions, HealthReport, InputEntry, SCHEMA, analyse, newest};
 pub use pinning::{PinningFinding, PinningKind};
 pub use source::{Forge, ForgeKind, InputType, Source};

@@ -344,8 +344,8 @@ fn diff_of_an_update() {
             format!(
                 "{} {} -> {} +{}",
                 m.path,
-                m.old.date.as_deref().unwrap_or("?"),
-                m.new.date.as_deref().unwrap_or("?"),
+                m.old.revision.date.as_deref().unwrap_or("?"),
+                m.new.revision.date.as_deref().unwrap_or("?"),
                 m.age_gained.unwrap_or(0) / time::DAY
             )
         })
@@ -446,4 +446,24 @@ fn diff_of_an_update() {
         ]
     );
     assert!(diff(&parse(CONFIG), &parse(CONFIG)).is_empty());
+}
+
+#[test]
+fn reports_read_back_from_their_json() {
+    // `flakegate report` reads these documents back.
+    let g = parse(CONFIG);
+    let r = analyse(
+        &g,
+        &HealthOptions {
+            now: NOW,
+            ..HealthOptions::default()
+        },
+    );
+    let json = serde_json::to_value(&r).expect("serialises");
+    let back: flakegate_lock::HealthReport = serde_json::from_value(json.clone()).expect("reads");
+    assert_eq!(serde_json::to_value(&back).expect("serialises"), json);
+    let d = diff(&g, &parse(UPDATED));
+    let json = serde_json::to_value(&d).expect("serialises");
+    let back: flakegate_lock::LockDiff = serde_json::from_value(json.clone()).expect("reads");
+    assert_eq!(serde_json::to_value(&back).expect("serialises"), json);
 }

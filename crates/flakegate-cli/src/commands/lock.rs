@@ -10,7 +10,6 @@ use flakegate_lock::{
     HealthOptions, HealthReport, LockDiff, LockGates, LockGraph, PinningGate, analyse, diff,
     newest, time,
 };
-use flakegate_report::Document;
 use flakegate_store::git;
 
 use crate::exit::Outcome;
@@ -136,7 +135,7 @@ pub fn run(args: &LockArgs) -> anyhow::Result<Outcome> {
     let envelope = crate::envelope::of::<HealthReport>(&[&flake_ref(&flake_dir)]);
     if args.in_build {
         let out = std::env::var_os("out").context("--in-build: $out is not set")?;
-        write_build_outputs(Path::new(&out), &report, envelope)?;
+        output::write_build_reports(Path::new(&out), &report, envelope)?;
         print!("{}", report.terminal(Paint(false)));
         return Ok(Outcome::from_status(report.status));
     }
@@ -153,28 +152,6 @@ pub fn run(args: &LockArgs) -> anyhow::Result<Outcome> {
 /// `path:DIR`, so the envelope finds the flake's git state.
 fn flake_ref(dir: &Path) -> String {
     format!("path:{}", dir.display())
-}
-
-/// Inside a build: every rendering of the report.
-fn write_build_outputs(
-    out: &Path,
-    report: &HealthReport,
-    envelope: flakegate_report::Envelope,
-) -> anyhow::Result<()> {
-    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
-    let doc = Document {
-        envelope,
-        body: report,
-    };
-    let files = [
-        ("report.txt", report.terminal(Paint(false)).into_bytes()),
-        ("report.json", output::json(&doc)?),
-        ("report.md", report.markdown().into_bytes()),
-    ];
-    for (name, bytes) in files {
-        output::write_file(&out.join(name), &bytes)?;
-    }
-    Ok(())
 }
 
 fn run_diff(sides: &[String], lock_file: &Path, flake_dir: &Path) -> anyhow::Result<LockDiff> {

@@ -20,8 +20,8 @@ fn gained(s: Option<i64>) -> String {
 fn side_line(s: &Side) -> String {
     format!(
         "{} {}",
-        short_rev(s.rev.as_deref()),
-        s.date.as_deref().unwrap_or("-")
+        short_rev(s.revision.rev.as_deref()),
+        s.revision.date.as_deref().unwrap_or("-")
     )
 }
 
@@ -118,7 +118,7 @@ fn follows_text(f: &flakegate_lock::diff::FollowsChange) -> String {
 
 /// A revision, linked to its commit when the forge is known.
 fn md_rev(s: &Side) -> String {
-    let code = md_code(&short_rev(s.rev.as_deref()));
+    let code = md_code(&short_rev(s.revision.rev.as_deref()));
     match &s.url {
         Some(u) => format!("[{code}]({u})"),
         None => code,
@@ -156,9 +156,9 @@ pub fn markdown(d: &LockDiff) -> String {
                 o,
                 "| {path} | {} {} | {} {} | {} | {changes} |",
                 md_rev(&m.old),
-                m.old.date.as_deref().unwrap_or("-"),
+                m.old.revision.date.as_deref().unwrap_or("-"),
                 md_rev(&m.new),
-                m.new.date.as_deref().unwrap_or("-"),
+                m.new.revision.date.as_deref().unwrap_or("-"),
                 gained(m.age_gained)
             );
         }
@@ -173,7 +173,7 @@ pub fn markdown(d: &LockDiff) -> String {
                     "- {} {} {}{}",
                     md_code(&s.path.to_string()),
                     md_rev(s),
-                    s.date.as_deref().unwrap_or("-"),
+                    s.revision.date.as_deref().unwrap_or("-"),
                     s.original
                         .as_deref()
                         .map_or_else(String::new, |r| format!(" ({})", md_code(r)))

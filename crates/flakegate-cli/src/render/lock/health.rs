@@ -32,8 +32,8 @@ pub fn render(r: &HealthReport, p: Paint) -> String {
         let _ = writeln!(
             o,
             "  {mark} {path:<width$}  {:<7}  {:<10}  {:>9}  {}",
-            short_rev(e.rev.as_deref()),
-            e.date.as_deref().unwrap_or("-"),
+            short_rev(e.revision.rev.as_deref()),
+            e.revision.date.as_deref().unwrap_or("-"),
             age(e.age_seconds),
             p.dim(e.original.as_deref().unwrap_or("")),
         );
@@ -68,8 +68,8 @@ pub fn render(r: &HealthReport, p: Paint) -> String {
                 let _ = writeln!(
                     o,
                     "    {:<7}  {:<10}  {}  {}",
-                    short_rev(n.rev.as_deref()),
-                    n.date.as_deref().unwrap_or("-"),
+                    short_rev(n.revision.rev.as_deref()),
+                    n.revision.date.as_deref().unwrap_or("-"),
                     paths.join(", "),
                     p.dim(&status)
                 );

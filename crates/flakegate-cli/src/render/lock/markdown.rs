@@ -46,7 +46,7 @@ pub fn render(r: &HealthReport) -> String {
                     let p = md_code(&n.paths[0].to_string());
                     format!(
                         "{p} {}{}",
-                        md_code(&short_rev(n.rev.as_deref())),
+                        md_code(&short_rev(n.revision.rev.as_deref())),
                         if n.kept { " (kept)" } else { "" }
                     )
                 })
@@ -81,8 +81,8 @@ pub fn render(r: &HealthReport) -> String {
             o,
             "| {} | {} | {} | {} | {} |",
             md_code(&e.paths[0].to_string()),
-            md_code(&short_rev(e.rev.as_deref())),
-            e.date.as_deref().unwrap_or("-"),
+            md_code(&short_rev(e.revision.rev.as_deref())),
+            e.revision.date.as_deref().unwrap_or("-"),
             age(e.age_seconds),
             e.original.as_deref().map_or_else(String::new, md_code)
         );
