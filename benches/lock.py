@@ -17,6 +17,8 @@ Needs: cargo, jq, nix (2.8 or newer). Only the standard library.
 """
 
 import argparse
+import base64
+import hashlib
 import json
 import os
 import statistics
@@ -44,7 +46,8 @@ def run(argv, cwd=None):
 
 
 def github(owner, repo, rev, age_days, ref=None):
-    locked = {"lastModified": NOW - age_days * DAY, "narHash": f"sha256-{rev[:43]}=",
+    nar = base64.b64encode(hashlib.sha256(rev.encode()).digest()).decode()
+    locked = {"lastModified": NOW - age_days * DAY, "narHash": f"sha256-{nar}",
               "owner": owner, "repo": repo, "rev": rev, "type": "github"}
     original = {"owner": owner, "repo": repo, "type": "github"}
     if ref:

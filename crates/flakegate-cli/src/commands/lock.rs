@@ -95,7 +95,13 @@ pub enum FormatArg {
 pub fn run(args: &LockArgs) -> anyhow::Result<Outcome> {
     args.output.check()?;
     let (lock_file, flake_dir) = locate(&args.path)?;
-    let shown = lock_file.display().to_string();
+    // `flake.lock`, not `./flake.lock`: GitHub matches annotations by the
+    // path from the repository's top.
+    let shown = lock_file
+        .strip_prefix(".")
+        .unwrap_or(&lock_file)
+        .display()
+        .to_string();
     if let Some(sides) = &args.diff {
         if args.format.is_some() {
             bail!("--format github annotates the health report, not --diff");
