@@ -14,6 +14,15 @@ fn parse(text: &str) -> LockGraph {
     LockGraph::parse(text).expect("a valid lock")
 }
 
+/// The health of the hand-written configuration lock on its reference date.
+fn config_report() -> flakegate_lock::HealthReport {
+    let options = HealthOptions {
+        now: NOW,
+        ..HealthOptions::default()
+    };
+    analyse(&parse(CONFIG), &options)
+}
+
 fn path(s: &str) -> InputPath {
     InputPath(s.split('/').map(str::to_owned).collect())
 }
@@ -83,15 +92,7 @@ fn every_node_has_its_paths_from_the_root() {
 
 #[test]
 fn duplicates_come_with_the_lines_that_remove_them() {
-    let g = parse(CONFIG);
-    let r = analyse(
-        &g,
-        &HealthOptions {
-            now: NOW,
-            flake_dir: None,
-            ..HealthOptions::default()
-        },
-    );
+    let r = config_report();
     let summary: Vec<(String, usize, usize, Vec<String>)> = r
         .duplicates
         .iter()
@@ -166,15 +167,7 @@ fn a_duplicate_follows_the_kept_input_on_its_branch() {
 
 #[test]
 fn ages_are_measured_against_the_reference() {
-    let g = parse(CONFIG);
-    let r = analyse(
-        &g,
-        &HealthOptions {
-            now: NOW,
-            flake_dir: None,
-            ..HealthOptions::default()
-        },
-    );
+    let r = config_report();
     let (oldest, age) = r.oldest(false).expect("an age");
     assert_eq!((oldest.key.as_str(), age), ("src-tarball", 400 * time::DAY));
     let (oldest_all, _) = r.oldest(true).expect("an age");
@@ -192,15 +185,7 @@ fn ages_are_measured_against_the_reference() {
 
 #[test]
 fn pinning_findings() {
-    let g = parse(CONFIG);
-    let r = analyse(
-        &g,
-        &HealthOptions {
-            now: NOW,
-            flake_dir: None,
-            ..HealthOptions::default()
-        },
-    );
+    let r = config_report();
     let found: Vec<(PinningKind, String)> =
         r.pinning.iter().map(|f| (f.kind, f.key.clone())).collect();
     assert_eq!(found, [(PinningKind::Indirect, "hardware".to_owned())]);
