@@ -67,6 +67,20 @@ let
   # A path is copied into the store, so the sandboxed builder can read it.
   file = value: "${value}";
 
+  # Ages such as "90d", "12w"; an integer is a number of days.
+  age =
+    what: value:
+    if builtins.isInt value then
+      "${toString value}d"
+    else if builtins.isString value then
+      value
+    else
+      throw "flakegate.lib: ${what} must be a string such as \"90d\" or an integer number of days";
+
+  # The lock file of `src`: a path (`./.`) gives the file alone to the store,
+  # so the check depends on flake.lock only; a flake (`self`) is already there.
+  lockOf = src: if builtins.isPath src then src + "/flake.lock" else "${src}/flake.lock";
+
   # `[ flag rendered ]`, or nothing when the value is null.
   option =
     flag: render: value:
@@ -123,6 +137,52 @@ in
         exportReferencesGraph.closure = [ package ];
 
         # Nothing to download and little to do: never worth a substitution.
+        preferLocalBuild = true;
+        allowSubstitutes = false;
+      };
+
+  # Fails the build when the flake's lock is unhealthy: more duplicate nodes
+  # than `maxDuplicates`, an input older than `maxAge` (`warnAge` only warns),
+  # pinning findings with `pinning = "fail"`. Ages are measured against
+  # `now`, which the caller passes (`self.lastModified`) so that the check is
+  # reproducible; without it, against the newest input of the lock. The log
+  # shows the report, and $out holds report.{txt,json,md}.
+  lockHealth =
+    {
+      pkgs,
+      src,
+      maxDuplicates ? null,
+      maxAge ? null,
+      warnAge ? null,
+      now ? null,
+      pinning ? "warn",
+      allAges ? false,
+    }:
+    if
+      !builtins.elem pinning [
+        "fail"
+        "warn"
+        "off"
+      ]
+    then
+      throw "flakegate.lib.lockHealth: pinning must be \"fail\", \"warn\" or \"off\""
+    else
+      derivation {
+        name = "lock-health";
+        system = systemOf pkgs;
+        builder = "${flakegate}/bin/flakegate";
+        args = [
+          "lock"
+          "--in-build"
+          "${lockOf src}"
+          "--pinning"
+          pinning
+        ]
+        ++ option "--max-duplicates" (count "maxDuplicates") maxDuplicates
+        ++ option "--max-age" (age "maxAge") maxAge
+        ++ option "--warn-age" (age "warnAge") warnAge
+        ++ option "--now" (count "now") now
+        ++ (if allAges then [ "--all-ages" ] else [ ]);
         preferLocalBuild = true;
         allowSubstitutes = false;
       };

@@ -235,7 +235,7 @@ fn outputs_that_need_no_input_evaluate_offline() {
     let templates = eval_offline(&flake, "templates", Some("builtins.attrNames"));
     assert_eq!(names(&templates), ["ci", "default"]);
     let lib = eval_offline(&flake, "lib", Some("builtins.attrNames"));
-    assert_eq!(names(&lib), ["closureBudget", "sbom"]);
+    assert_eq!(names(&lib), ["closureBudget", "lockHealth", "sbom"]);
 
     // The per-system attribute sets have their names before nixpkgs is read.
     let systems = [

@@ -106,6 +106,29 @@ pub fn emit<R: Render>(
     Ok(Outcome::from_status(report.status()))
 }
 
+/// Inside a Nix build: the report as `report.txt`, `report.json` and
+/// `report.md` in `out` (the check's output), which is created.
+pub fn write_build_reports<R: Render>(
+    out: &Path,
+    report: &R,
+    envelope: Envelope,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
+    let doc = Document {
+        envelope,
+        body: report,
+    };
+    let files = [
+        ("report.txt", report.terminal(Paint(false)).into_bytes()),
+        ("report.json", json(&doc)?),
+        ("report.md", report.markdown().into_bytes()),
+    ];
+    for (name, bytes) in files {
+        write_file(&out.join(name), &bytes)?;
+    }
+    Ok(())
+}
+
 /// The report's JSON document, as `--json` prints it.
 pub fn json<T: serde::Serialize>(doc: &T) -> anyhow::Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(doc).context("cannot serialise the report")?;

@@ -27,6 +27,15 @@ pub enum GateId {
     MaxRegression,
     /// `bench --max-counter-growth`: percent growth of an exact counter.
     MaxCounterGrowth,
+    /// `lock --max-duplicates`: lock nodes beyond the first of each source.
+    MaxDuplicates,
+    /// `lock --max-age`: days from an input's last change to the reference.
+    MaxAge,
+    /// `lock --warn-age`.
+    WarnAge,
+    /// `lock --pinning`: inputs not pinned (no narHash, registry, `path:`
+    /// outside the flake, nixpkgs off its channels); warns or fails by mode.
+    Pinning,
 }
 
 /// Which side of the limit fails.
@@ -46,6 +55,9 @@ pub enum Unit {
     Paths,
     Percent,
     Seconds,
+    /// A plain number of things (duplicate nodes, findings).
+    Count,
+    Days,
 }
 
 impl GateId {
@@ -60,6 +72,10 @@ impl GateId {
             GateId::MaxTime => "max time",
             GateId::MaxRegression => "max regression",
             GateId::MaxCounterGrowth => "max counter growth",
+            GateId::MaxDuplicates => "max duplicates",
+            GateId::MaxAge => "max age",
+            GateId::WarnAge => "warn age",
+            GateId::Pinning => "pinning",
         }
     }
 
@@ -70,6 +86,8 @@ impl GateId {
             GateId::MaxPaths => Unit::Paths,
             GateId::MaxGrowth | GateId::MaxRegression | GateId::MaxCounterGrowth => Unit::Percent,
             GateId::MaxTime => Unit::Seconds,
+            GateId::MaxDuplicates | GateId::Pinning => Unit::Count,
+            GateId::MaxAge | GateId::WarnAge => Unit::Days,
         }
     }
 
@@ -83,7 +101,7 @@ impl GateId {
     #[must_use]
     pub fn severity(self) -> Status {
         match self {
-            GateId::WarnSize => Status::Warn,
+            GateId::WarnSize | GateId::WarnAge => Status::Warn,
             _ => Status::Fail,
         }
     }
@@ -99,6 +117,9 @@ impl Unit {
             Unit::Paths => format!("{} paths", count(as_u64(v))),
             Unit::Percent => format!("{v:+.2}%"),
             Unit::Seconds => duration(v),
+            Unit::Count => count(as_u64(v)),
+            Unit::Days if v.fract() == 0.0 => format!("{v:.0} days"),
+            Unit::Days => format!("{v:.1} days"),
         }
     }
 

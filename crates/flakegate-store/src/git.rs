@@ -1,5 +1,7 @@
 //! The git facts flakegate needs about a flake's repository, through the
-//! `git` command (argv only).
+//! `git` command (argv only): `HEAD` ([`head`]: its commit time is what
+//! Nix gives a git flake as `self.lastModified`), and files as they are at
+//! a revision ([`show`], for `flakegate lock --diff REV`).
 
 use std::path::Path;
 
@@ -38,6 +40,57 @@ pub fn head(dir: &Path) -> Option<Head> {
     })
 }
 
+/// Why a file at a revision could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("{dir}: not in a git repository")]
+    NotARepository { dir: String },
+    #[error("{rev}: no such revision in {repo}")]
+    NoRevision { rev: String, repo: String },
+    #[error("{rev}:{path}: no such file at that revision")]
+    NoFile { rev: String, path: String },
+}
+
+/// The full commit id `rev` names in the repository holding `dir`.
+pub fn commit(dir: &Path, rev: &str) -> Result<String, GitError> {
+    let repo = run(dir, &["rev-parse", "--show-toplevel"])
+        .map(|s| s.trim().to_owned())
+        .map_err(|_| GitError::NotARepository {
+            dir: dir.display().to_string(),
+        })?;
+    run(
+        dir,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )
+    .map(|s| s.trim().to_owned())
+    .map_err(|_| GitError::NoRevision {
+        rev: rev.to_owned(),
+        repo,
+    })
+}
+
+/// The bytes of `path` at `rev`, with git's meaning of the path: relative
+/// to the repository's top, or to `dir` when it starts with `./`.
+pub fn show(dir: &Path, rev: &str, path: &str) -> Result<Vec<u8>, GitError> {
+    let commit = commit(dir, rev)?;
+    let args = [
+        "-C".to_owned(),
+        dir.display().to_string(),
+        "show".to_owned(),
+        format!("{commit}:{path}"),
+    ];
+    crate::nix::run("git", &args).map_err(|_| GitError::NoFile {
+        rev: rev.to_owned(),
+        path: path.to_owned(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +99,48 @@ mod tests {
     fn outside_a_repository_there_is_no_head() {
         let dir = tempfile::tempdir().expect("tempdir");
         assert_eq!(head(dir.path()), None);
+    }
+
+    fn git(dir: &Path, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .env("GIT_COMMITTER_DATE", "2024-06-01T00:00:00Z")
+            .env("GIT_AUTHOR_DATE", "2024-06-01T00:00:00Z")
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?}");
+    }
+
+    #[test]
+    fn files_at_revisions() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let d = dir.path();
+        assert!(matches!(
+            show(d, "HEAD", "f"),
+            Err(GitError::NotARepository { .. })
+        ));
+        git(d, &["init", "-q"]);
+        assert!(matches!(
+            show(d, "HEAD", "f"),
+            Err(GitError::NoRevision { .. })
+        ));
+        std::fs::create_dir(d.join("sub")).expect("mkdir");
+        std::fs::write(d.join("sub/f"), "one").expect("write");
+        git(d, &["add", "."]);
+        git(d, &["commit", "-qm", "one"]);
+        std::fs::write(d.join("sub/f"), "two").expect("write");
+        git(d, &["commit", "-qam", "two"]);
+        assert_eq!(head(d).expect("head").commit_time, 1_717_200_000);
+        assert_eq!(show(d, "HEAD~1", "sub/f").expect("file"), b"one");
+        assert_eq!(show(&d.join("sub"), "HEAD", "./f").expect("file"), b"two");
+        let err = show(d, "HEAD", "nope").expect_err("no file").to_string();
+        assert_eq!(err, "HEAD:nope: no such file at that revision");
+        let err = show(d, "nosuchrev", "sub/f")
+            .expect_err("no rev")
+            .to_string();
+        assert!(err.starts_with("nosuchrev: no such revision in "), "{err}");
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use flakegate_closure::{AnalyseOptions, Baseline, Budget, ClosureReport};
-use flakegate_report::{Document, Envelope, baseline, write};
+use flakegate_report::{Envelope, baseline, write};
 use flakegate_store::backend::attrs_json;
 use flakegate_store::installable::{self, ResolveOptions};
 use flakegate_store::{BackendChoice, Closure, Store};
@@ -222,19 +222,7 @@ fn write_build_outputs(
     report: &ClosureReport,
     envelope: &Envelope,
 ) -> anyhow::Result<()> {
-    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
-    let doc = Document {
-        envelope: envelope.clone(),
-        body: report,
-    };
-    let files = [
-        ("report.txt", report.terminal(Paint(false)).into_bytes()),
-        ("report.json", output::json(&doc)?),
-        ("report.md", report.markdown().into_bytes()),
-    ];
-    for (name, bytes) in files {
-        output::write_file(&out.join(name), &bytes)?;
-    }
+    output::write_build_reports(out, report, envelope.clone())?;
     baseline::write(
         &out.join("baseline.json"),
         envelope.clone(),

@@ -4,6 +4,7 @@
 mod bench;
 mod closure;
 mod diff;
+mod lock;
 mod report;
 mod sbom;
 
@@ -25,6 +26,10 @@ pub enum Command {
     /// downgraded, added, removed or rebuilt, and why a derivation changed.
     #[command(after_help = diff::EXAMPLES)]
     Diff(diff::DiffArgs),
+    /// Check a flake.lock (duplicates and the follows lines that remove
+    /// them, ages, pinning), or show what an update moved (--diff).
+    #[command(after_help = lock::EXAMPLES)]
+    Lock(lock::LockArgs),
     /// Merge the JSON reports of several tools into one summary for a pull
     /// request: a row per gate, each report folded, one exit status.
     #[command(after_help = report::EXAMPLES)]
@@ -40,6 +45,7 @@ pub fn dispatch(command: Command) -> anyhow::Result<Outcome> {
         Command::Bench(args) => bench::run(&args),
         Command::Closure(args) => closure::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Lock(args) => lock::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Sbom(args) => sbom::run(&args),
     }
