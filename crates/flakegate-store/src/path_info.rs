@@ -103,6 +103,14 @@ impl Closure {
         out
     }
 
+    /// Whether `path` is a member (the paths are sorted).
+    #[must_use]
+    pub fn contains(&self, path: &str) -> bool {
+        self.paths
+            .binary_search_by(|p| p.path.as_str().cmp(path))
+            .is_ok()
+    }
+
     /// Sum of the NAR sizes of all paths (each counted once).
     #[must_use]
     pub fn total_nar_size(&self) -> u64 {

@@ -5,6 +5,7 @@ mod bench;
 mod closure;
 pub mod diff;
 mod sbom;
+mod store_args;
 
 use clap::Subcommand;
 
