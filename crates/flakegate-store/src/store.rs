@@ -110,6 +110,9 @@ pub struct OpenOptions {
     /// Open the database without locking (`immutable=1`), which may read
     /// torn data while Nix writes: only behind an explicit flag.
     pub immutable_db: bool,
+    /// Read closures with references to paths the store does not list
+    /// (a broken store) instead of failing.
+    pub allow_dangling: bool,
 }
 
 /// An open store and notes on how its backend was chosen (for `--verbose`).
@@ -127,17 +130,19 @@ pub fn open(opts: &OpenOptions) -> Result<Opened, StoreError> {
         store_dir,
         state_dir,
     } = &opts.url;
-    let cli = || Box::new(CliBackend::new(store_dir.clone())) as Box<dyn Store>;
+    let cli = || {
+        Box::new(CliBackend::new(store_dir.clone()).allowing_dangling(opts.allow_dangling))
+            as Box<dyn Store>
+    };
     let store: Box<dyn Store> = match opts.backend {
         BackendChoice::Cli => cli(),
-        BackendChoice::Db => Box::new(DbBackend::open(
-            state_dir,
-            store_dir.clone(),
-            opts.immutable_db,
-        )?),
+        BackendChoice::Db => Box::new(
+            DbBackend::open(state_dir, store_dir.clone(), opts.immutable_db)?
+                .allowing_dangling(opts.allow_dangling),
+        ),
         BackendChoice::Auto => {
             match DbBackend::open(state_dir, store_dir.clone(), opts.immutable_db) {
-                Ok(db) => Box::new(db),
+                Ok(db) => Box::new(db.allowing_dangling(opts.allow_dangling)),
                 Err(e) => {
                     notes.push(format!(
                         "cannot read the store database ({e}); using `nix path-info` instead"

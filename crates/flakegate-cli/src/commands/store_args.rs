@@ -14,6 +14,10 @@ pub struct BackendArgs {
     /// write access to its directory; may read torn data while Nix writes).
     #[arg(long, help_heading = "Store")]
     pub db_immutable: bool,
+    /// Read a closure even when a reference points at a path the store does
+    /// not list (a broken store); such references are left out.
+    #[arg(long, help_heading = "Store")]
+    pub allow_dangling: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -35,6 +39,7 @@ impl BackendArgs {
                 BackendArg::Cli => BackendChoice::Cli,
             },
             immutable_db: self.db_immutable,
+            allow_dangling: self.allow_dangling,
         })?;
         if verbose {
             for note in &opened.notes {

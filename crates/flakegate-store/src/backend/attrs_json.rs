@@ -198,7 +198,9 @@ pub fn parse(bytes: &[u8]) -> Result<BuildAttrs, String> {
     }
     roots.dedup();
     let store_dir = StoreDir::of_build();
-    let closure = Closure::new(roots, paths);
+    let closure = Closure::new(roots, paths)
+        .countable()
+        .map_err(|e| e.to_string())?;
     // Exported roots may be sub-paths or derivation outputs given as strings
     // with context; they must name closure members.
     if let Some((from, to)) = closure.dangling_references().first() {

@@ -17,6 +17,7 @@ use crate::{Closure, PathInfo, StoreDir, StoreError, StoreUrl, hash, nix};
 
 pub struct CliBackend {
     url: StoreUrl,
+    allow_dangling: bool,
 }
 
 impl CliBackend {
@@ -29,7 +30,16 @@ impl CliBackend {
                 store_dir,
                 state_dir: StoreDir::state_dir(),
             },
+            allow_dangling: false,
         }
+    }
+
+    /// Reads closures whose references point at paths `nix` does not list
+    /// (a broken store) instead of failing.
+    #[must_use]
+    pub fn allowing_dangling(mut self, allow: bool) -> Self {
+        self.allow_dangling = allow;
+        self
     }
 
     /// `nix path-info --json [--recursive] PATHS`, parsed.
@@ -112,7 +122,11 @@ impl Store for CliBackend {
         if let Some(path) = parsed.invalid.first() {
             return Err(StoreError::NotValid { path: path.clone() });
         }
-        Ok(Closure::new(roots.to_vec(), parsed.valid))
+        // Nix's answer is checked, not trusted: every root present, every
+        // reference listed.
+        Closure::new(roots.to_vec(), parsed.valid)
+            .resolved(self.allow_dangling)?
+            .countable()
     }
 }
 

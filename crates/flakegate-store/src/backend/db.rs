@@ -36,6 +36,7 @@ pub struct DbBackend {
     uri: String,
     file: String,
     url: StoreUrl,
+    allow_dangling: bool,
 }
 
 impl DbBackend {
@@ -74,7 +75,16 @@ impl DbBackend {
                 store_dir,
                 state_dir: state_dir.to_path_buf(),
             },
+            allow_dangling: false,
         })
+    }
+
+    /// Reads closures whose references point at rows the database does not
+    /// have (a broken store) instead of failing.
+    #[must_use]
+    pub fn allowing_dangling(mut self, allow: bool) -> Self {
+        self.allow_dangling = allow;
+        self
     }
 
     fn err(&self, e: &rusqlite::Error) -> StoreError {
@@ -130,6 +140,8 @@ impl DbBackend {
                 ))
                 .map_err(e)?;
             while !frontier.is_empty() {
+                // Ids in order: neighbouring ids share B-tree pages.
+                frontier.sort_unstable();
                 let mut next = Vec::new();
                 for batch in frontier.chunks(BATCH) {
                     let mut rows = refs.query(params_from_iter(padded(batch))).map_err(e)?;
@@ -153,6 +165,7 @@ impl DbBackend {
             Detail::Graph => "id, path, narSize, deriver",
             Detail::Full => "id, path, narSize, deriver, hash, registrationTime",
         };
+        members.sort_unstable();
         let mut infos: Vec<PathInfo> = Vec::with_capacity(members.len());
         let mut slot: FxHashMap<i64, usize> = FxHashMap::default();
         slot.reserve(members.len());
@@ -173,15 +186,20 @@ impl DbBackend {
         }
         for (from, to) in edges {
             let (Some(&f), Some(&t)) = (slot.get(&from), slot.get(&to)) else {
+                if self.allow_dangling {
+                    continue;
+                }
                 return Err(StoreError::Database {
                     file: self.file.clone(),
-                    reason: format!("reference id {to} of id {from} is missing"),
+                    reason: format!(
+                        "reference id {to} of id {from} is missing (a broken store? --allow-dangling reads it anyway)"
+                    ),
                 });
             };
             let target = infos[t].path.clone();
             infos[f].references.push(target);
         }
-        Ok(Closure::new(roots.to_vec(), infos))
+        Closure::new(roots.to_vec(), infos).countable()
     }
 
     /// One `ValidPaths` row, its columns as [`DbBackend::walk`] selects them.
@@ -189,8 +207,20 @@ impl DbBackend {
         let get_err = |e: rusqlite::Error| self.err(&e);
         let path: String = row.get(1).map_err(get_err)?;
         let nar_size: Option<i64> = row.get(2).map_err(get_err)?;
+        let nar_size = match nar_size.map(u64::try_from) {
+            Some(Ok(size)) => size,
+            Some(Err(_)) | None => {
+                return Err(StoreError::Database {
+                    file: self.file.clone(),
+                    reason: format!(
+                        "{path}: narSize is {}, not a size",
+                        nar_size.map_or_else(|| "NULL".to_owned(), |s| s.to_string())
+                    ),
+                });
+            }
+        };
         let mut info = PathInfo {
-            nar_size: nar_size.and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
+            nar_size,
             path,
             nar_hash: None,
             references: Vec::new(),
@@ -438,5 +468,65 @@ mod tests {
             Err(StoreError::NotValid { .. })
         ));
         assert_eq!(db.path_info(&missing).expect("query"), None);
+    }
+
+    /// A database made by hand, with the schema's two tables: a root and
+    /// four 4 EiB paths.
+    fn corrupt_store() -> (tempfile::TempDir, Vec<String>) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("db")).expect("db dir");
+        let conn = Connection::open(dir.path().join("db").join("db.sqlite")).expect("create");
+        conn.execute_batch(
+            "CREATE TABLE ValidPaths (id integer primary key, path text unique not null,
+                 hash text not null, registrationTime integer not null, deriver text,
+                 narSize integer, ultimate integer, sigs text, ca text);
+             CREATE TABLE Refs (referrer integer not null, reference integer not null);",
+        )
+        .expect("schema");
+        let paths: Vec<String> = (0..5)
+            .map(|i| format!("/nix/store/{i:0>32}-p{i}"))
+            .collect();
+        for (i, path) in (1i64..).zip(&paths) {
+            let size: i64 = if i == 1 { 1 } else { 1 << 62 };
+            conn.execute(
+                "INSERT INTO ValidPaths (id, path, hash, registrationTime, narSize)
+                 VALUES (?1, ?2, 'sha256:00', 0, ?3)",
+                rusqlite::params![i, path, size],
+            )
+            .expect("insert");
+            if i > 0 {
+                conn.execute("INSERT INTO Refs VALUES (1, ?1)", rusqlite::params![i + 1])
+                    .expect("reference");
+            }
+        }
+        (dir, paths)
+    }
+
+    #[test]
+    fn sizes_that_cannot_be_counted_are_errors_naming_the_path() {
+        let (dir, paths) = corrupt_store();
+        let open = || DbBackend::open(dir.path(), StoreDir::new("/nix/store"), false).expect("db");
+        let roots = std::slice::from_ref(&paths[0]);
+        let err = open()
+            .closure_with(roots, Detail::Sizes)
+            .expect_err("16 EiB do not fit")
+            .to_string();
+        assert!(err.contains("64 bits") && err.contains(&paths[0]), "{err}");
+        let edit = Connection::open(dir.path().join("db").join("db.sqlite")).expect("open");
+        for (size, shown) in [("NULL", "NULL"), ("-1", "-1")] {
+            edit.execute(
+                &format!("UPDATE ValidPaths SET narSize = {size} WHERE id = 3"),
+                [],
+            )
+            .expect("update");
+            let err = open()
+                .closure_with(roots, Detail::Sizes)
+                .expect_err("not a size")
+                .to_string();
+            assert!(
+                err.contains(&paths[2]) && err.contains(&format!("narSize is {shown}")),
+                "{err}"
+            );
+        }
     }
 }
