@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""Closure benchmark: `flakegate closure --json` against Nix's own tools.
+"""Closure benchmark: `flakegate closure` against Nix's own tools.
 
-Builds a synthetic closure of N store paths (tests/fixtures/synthetic-closure.nix:
-`builtins.toFile` paths, valid at once, nothing to build), then runs each
-command ROUNDS times, interleaved (A B C D A B C D ...) so that load on a
-shared machine hits every command alike, and prints the median wall time and
-the peak RSS of each as a Markdown table.
+Builds a synthetic closure of N store paths for each size
+(tests/fixtures/synthetic-closure.nix: `builtins.toFile` paths, valid at once,
+nothing to build), checks that flakegate counts the members `nix-store -qR`
+lists, then runs each command ROUNDS times, interleaved (A B C D A B C D ...)
+so that load on a shared machine hits every command alike, and prints median
+wall and CPU times (user + system) and the largest peak RSS as Markdown
+tables. With several sizes it ends with flakegate's growth from the first
+size to each other one (time and memory ratios against the size ratio).
 
-    python3 benches/closure.py [--paths 20000] [--rounds 7]
+    python3 benches/closure.py [--paths 20000,80000] [--rounds 7] [--flakegate BIN]
 
 Needs: nix (2.8 or newer), sqlite3, cargo. Only the standard library.
 """
@@ -15,83 +18,82 @@ Needs: nix (2.8 or newer), sqlite3, cargo. Only the standard library.
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from measure import REPO, flakegate_binary, measure, output, table, worker
 
-
-def run(argv, stdout=subprocess.DEVNULL):
-    """Runs argv, returns (seconds, peak RSS in MiB) of the child."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if status != 0:
-        sys.exit(f"benchmark command failed ({status}): {' '.join(argv)}")
-    return elapsed, usage.ru_maxrss / 1024
+ANCHOR = "nix path-info -r --json"
 
 
 def synthetic_root(n):
-    out = subprocess.run(
+    return json.loads(output(
         ["nix-instantiate", "--eval", "--read-write-mode", "--json",
          os.path.join(REPO, "tests/fixtures/synthetic-closure.nix"),
-         "--arg", "n", str(n), "--argstr", "seed", "a"],
-        check=True, capture_output=True, text=True).stdout
-    return json.loads(out)
+         "--arg", "n", str(n), "--argstr", "seed", "a"]))
+
+
+def path_count(argv):
+    """flakegate's pathCount and nix-store -qR's member count (in the worker)."""
+    report = json.loads(output(argv))
+    return report["pathCount"], len(output(["nix-store", "-qR", argv[2]]).split())
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--paths", type=int, default=20000)
+    ap.add_argument("--paths", default="20000", help="comma-separated sizes")
     ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--flakegate", help="a flakegate binary (default: cargo build --release)")
     args = ap.parse_args()
-
-    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "flakegate"], cwd=REPO, check=True)
-    flakegate = os.path.join(REPO, "target/release/flakegate")
-    t0 = time.perf_counter()
-    root = synthetic_root(args.paths)
-    print(f"synthetic closure of {args.paths} paths ready in {time.perf_counter() - t0:.1f} s: {root}",
-          file=sys.stderr)
-
+    sizes = [int(s) for s in args.paths.split(",")]
+    flakegate = flakegate_binary(args.flakegate)
     db = os.path.join(os.environ.get("NIX_STATE_DIR", "/nix/var/nix"), "db/db.sqlite")
-    # The same work flakegate's database backend does: the closure with every
-    # member's columns and references, in one recursive query.
-    query = f"""WITH RECURSIVE closure(id) AS (
-        SELECT id FROM ValidPaths WHERE path = '{root}'
-        UNION SELECT r.reference FROM Refs r JOIN closure c ON r.referrer = c.id)
-      SELECT v.path, v.hash, v.narSize, v.deriver, v.registrationTime, r.reference
-      FROM closure c JOIN ValidPaths v ON v.id = c.id LEFT JOIN Refs r ON r.referrer = c.id;"""
-    commands = {
-        "flakegate closure --json": [flakegate, "closure", root, "--json"],
-        "flakegate closure (terminal)": [flakegate, "closure", root, "--color", "never"],
-        "sqlite3 recursive query": ["sqlite3", "-readonly", db, query],
-        "nix-store -qR": ["nix-store", "-qR", root],
-        "nix path-info -r --json": ["nix", "--extra-experimental-features", "nix-command",
-                                    "path-info", "-r", "--json", root],
-    }
-    # Sanity: the tool's answer matches Nix's.
-    report = json.loads(subprocess.run(commands["flakegate closure --json"], check=True,
-                                       capture_output=True, text=True).stdout)
-    members = subprocess.run(["nix-store", "-qR", root], check=True, capture_output=True,
-                             text=True).stdout.split()
-    assert report["pathCount"] == len(members) == args.paths, (report["pathCount"], len(members))
+    pool = worker()
 
-    results = {name: [] for name in commands}
-    for _ in range(args.rounds):
-        for name, argv in commands.items():
-            results[name].append(run(argv))
+    ours = {}
+    print(f"{args.rounds} interleaved rounds each: median wall and CPU times, the largest peak RSS.")
+    for n in sizes:
+        t0 = time.perf_counter()
+        root = synthetic_root(n)
+        print(f"synthetic closure of {n} paths ready in {time.perf_counter() - t0:.1f} s: {root}",
+              file=sys.stderr)
+        # The same work flakegate's database backend does, in SQLite's own
+        # recursive query: every member's columns and references.
+        query = f"""WITH RECURSIVE closure(id) AS (
+            SELECT id FROM ValidPaths WHERE path = '{root}'
+            UNION SELECT r.reference FROM Refs r JOIN closure c ON r.referrer = c.id)
+          SELECT v.path, v.hash, v.narSize, v.deriver, v.registrationTime, r.reference
+          FROM closure c JOIN ValidPaths v ON v.id = c.id LEFT JOIN Refs r ON r.referrer = c.id;"""
+        commands = {
+            "flakegate closure --json": [flakegate, "closure", root, "--json"],
+            "flakegate closure (terminal)": [flakegate, "closure", root, "--color", "never"],
+            "sqlite3 recursive query": ["sqlite3", "-readonly", db, query],
+            "nix-store -qR": ["nix-store", "-qR", root],
+            ANCHOR: ["nix", "--extra-experimental-features", "nix-command",
+                     "path-info", "-r", "--json", root],
+        }
+        found = pool.submit(path_count, commands["flakegate closure --json"]).result()
+        assert found == (n, n), (found, n)
+        results = measure({k: (v, (0,)) for k, v in commands.items()}, args.rounds)
+        table(f"{n:,} paths", results, ANCHOR)
+        anchor = results[ANCHOR]
+        for name in ["flakegate closure --json", "flakegate closure (terminal)"]:
+            t, _, cpu = results[name]
+            print(f"\n`{name}`: {anchor[0] / t:.1f}× faster than `{ANCHOR}` in wall time, "
+                  f"{anchor[2] / cpu:.1f}× in CPU time")
+        ours[n] = results
+    pool.shutdown()
 
-    sql = statistics.median(t for t, _ in results["sqlite3 recursive query"])
-    print(f"\n{args.paths} paths, {args.rounds} interleaved rounds, medians:\n")
-    print("| command | wall time | vs SQLite query | peak RSS |")
-    print("|---|---:|---:|---:|")
-    for name, samples in results.items():
-        t = statistics.median(s for s, _ in samples)
-        rss = max(m for _, m in samples)
-        print(f"| `{name}` | {t * 1000:.0f} ms | {t / sql:.2f}× | {rss:.0f} MiB |")
+    if len(sizes) > 1:
+        first = sizes[0]
+        print(f"\n### Growth from {first:,} paths\n")
+        print("| command | paths | × paths | × wall time | × CPU time | × peak RSS |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for n in sizes[1:]:
+            for name in ["flakegate closure --json", "flakegate closure (terminal)", ANCHOR]:
+                (t0, m0, c0), (t, m, c) = ours[first][name], ours[n][name]
+                print(f"| `{name}` | {n:,} | {n / first:.1f}× | {t / t0:.2f}× | {c / c0:.2f}× | {m / m0:.2f}× |")
 
 
 if __name__ == "__main__":

@@ -33,38 +33,14 @@ Needs: nix (2.8 or newer), cargo. Only the standard library.
 
 import argparse
 import json
-import multiprocessing
 import os
 import re
-import statistics
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from measure import REPO, flakegate_binary, measure, table, worker
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def run(argv, ok=(0,)):
-    """Runs argv with its output discarded; returns (wall seconds, peak RSS in
-    MiB, CPU seconds: user + system, all threads).
-
-    Linux carries a process's peak RSS across exec: a child started with
-    vfork (Python's default) reports at least this script's own peak, one
-    started with fork at least its current RSS. So the child is forked (a
-    preexec_fn forces fork) and this process stays small: the large JSON
-    reports are parsed in a worker process (see `main`). The floor left is
-    this process's RSS, about 10 MiB."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            preexec_fn=lambda: None)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in ok:
-        sys.exit(f"benchmark command failed (exit {code}): {' '.join(argv)}")
-    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def output(argv, ok=(0,)):
@@ -208,27 +184,6 @@ def check(view, n, found):
 # --- Timing ------------------------------------------------------------------
 
 
-def measure(commands, rounds):
-    """commands: name -> (argv, ok exit codes). Interleaved rounds; medians of
-    wall and CPU time, the largest peak RSS."""
-    samples = {name: [] for name in commands}
-    for _ in range(rounds):
-        for name, (argv, ok) in commands.items():
-            samples[name].append(run(argv, ok))
-    return {name: (statistics.median(t for t, _, _ in s), max(m for _, m, _ in s),
-                   statistics.median(c for _, _, c in s))
-            for name, s in samples.items()}
-
-
-def table(title, results, reference):
-    ref_time = results[reference][0]
-    print(f"\n### {title}\n")
-    print(f"| command | wall time | vs `{reference}` | CPU time | peak RSS |")
-    print("|---|---:|---:|---:|---:|")
-    for name, (t, rss, cpu) in results.items():
-        print(f"| `{name}` | {t * 1000:.0f} ms | {t / ref_time:.2f}× | {cpu * 1000:.0f} ms | {rss:.0f} MiB |")
-
-
 def tool(arg, env):
     path = arg or os.environ.get(env)
     if path and not os.path.exists(path):
@@ -274,11 +229,7 @@ def main():
     sizes = [int(s) for s in args.sizes.split(",")]
     views = args.views.split(",")
 
-    flakegate = args.flakegate
-    if not flakegate:
-        subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "flakegate"], cwd=REPO, check=True)
-        target = os.environ.get("CARGO_TARGET_DIR", os.path.join(REPO, "target"))
-        flakegate = os.path.join(target, "release", "flakegate")
+    flakegate = flakegate_binary(args.flakegate)
     dix = tool(args.dix, "DIX")
     nvd = tool(args.nvd, "NVD")
     nix_diff = tool(args.nix_diff, "NIX_DIFF")
@@ -287,13 +238,13 @@ def main():
             print(f"note: {name} not given; skipped", file=sys.stderr)
 
     # The reports (up to ~50 MB of JSON) are parsed in a worker process, so
-    # that this one stays small while it starts the timed commands (see `run`).
-    worker = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    # that this one stays small while it starts the timed commands (see measure.py).
+    pool = worker()
     print(f"{args.rounds} interleaved rounds each: median wall and CPU times, the largest peak RSS.")
     for n in sizes:
         if "closure" in views:
             a, b = closure_pair(n)
-            s = worker.submit(closure_agreement, flakegate, dix, nvd, a, b, n).result()
+            s = pool.submit(closure_agreement, flakegate, dix, nvd, a, b, n).result()
             commands = {
                 "flakegate diff": ([flakegate, "diff", a, b, "--color", "never"], (0,)),
                 "flakegate diff --json": ([flakegate, "diff", a, b, "--json"], (0,)),
@@ -315,7 +266,7 @@ def main():
                       "(target at 20,000 paths: ≤ 0.5× dix's time)")
         if "drv" in views:
             a, b = drv_pair(n)
-            fg = worker.submit(drv_agreement, flakegate, nix_diff, a, b, n).result()
+            fg = pool.submit(drv_agreement, flakegate, nix_diff, a, b, n).result()
             commands = {
                 "flakegate diff": ([flakegate, "diff", a, b, "--color", "never"], (0,)),
                 "flakegate diff --json": ([flakegate, "diff", a, b, "--json"], (0,)),
@@ -332,7 +283,7 @@ def main():
                 print(f"\nnix-diff-rs / flakegate: wall {other[0] / ours[0]:.1f}×, CPU {other[2] / ours[2]:.1f}×, "
                       f"peak RSS {other[1] / ours[1]:.1f}× (target at 20,000 derivations: ≥ 5× faster, "
                       "≤ 1/5 of the memory)")
-    worker.shutdown()
+    pool.shutdown()
 
 
 if __name__ == "__main__":

@@ -21,28 +21,30 @@ Needs: nix (2.8 or newer), cargo. Only the standard library.
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from measure import REPO, flakegate_binary, measure, table, worker
+from measure import output as out
 
 
-def run(argv):
-    """Runs argv, returns (seconds, peak RSS in MiB) of the child."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if status != 0:
-        sys.exit(f"benchmark command failed ({status}): {' '.join(argv)}")
-    return elapsed, usage.ru_maxrss / 1024
+def counts(files, drv):
+    """Components of the runtime and build-time documents, and the members of
+    the .drv's closure (parsed in the worker, see measure.py)."""
+    runtime = json.load(open(files["runtime CycloneDX"]))
+    build = json.load(open(files["build time CycloneDX"]))
+    return (len(runtime["components"]) + 1, len(build["components"]) + 1,
+            len(out(["nix-store", "-qR", drv]).split()))
 
 
-def out(argv):
-    return subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+def walked_packages(graph, n, walker):
+    """How many packages the metadata walker finds (in the worker)."""
+    walked = json.loads(out(["nix", "--extra-experimental-features", "nix-command", "eval",
+                             "--json", "--impure", "--expr",
+                             f"import {graph} {{ n = {n}; }}", "--apply", walker]))
+    return len(walked["packages"])
 
 
 def main():
@@ -53,9 +55,8 @@ def main():
     ap.add_argument("--validate", action="store_true")
     args = ap.parse_args()
 
-    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "flakegate"], cwd=REPO, check=True)
-    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(REPO, "target")
-    flakegate = os.path.join(target, "release/flakegate")
+    flakegate = flakegate_binary()
+    pool = worker()
     t0 = time.perf_counter()
     root = json.loads(out(["nix-instantiate", "--eval", "--read-write-mode", "--json",
                            os.path.join(REPO, "tests/fixtures/synthetic-closure.nix"),
@@ -67,10 +68,8 @@ def main():
     graph = os.path.join(REPO, "tests/fixtures/sbom/drv-graph.nix")
     with open(os.path.join(REPO, "crates/flakegate-store/src/meta_eval.nix")) as f:
         walker = f.read()
-    walked = json.loads(out(["nix", "--extra-experimental-features", "nix-command", "eval",
-                             "--json", "--impure", "--expr",
-                             f"import {graph} {{ n = {args.drvs}; }}", "--apply", walker]))
-    assert len(walked["packages"]) == args.drvs, len(walked["packages"])
+    packages = pool.submit(walked_packages, graph, args.drvs, walker).result()
+    assert packages == args.drvs, packages
 
     tmp = tempfile.mkdtemp()
     files = {
@@ -100,27 +99,16 @@ def main():
         f"`nix-store -qR` of the .drv ({args.drvs} drvs, for scale)": ["nix-store", "-qR", drv],
     }
 
-    results = {name: [] for name in commands}
-    for _ in range(args.rounds):
-        for name, argv in commands.items():
-            results[name].append(run(argv))
+    results = measure({k: (v, (0,)) for k, v in commands.items()}, args.rounds)
 
     # Sanity: one component per path (no derivations behind toFile paths) and
     # one per derivation.
-    runtime = json.load(open(files["runtime CycloneDX"]))
-    build = json.load(open(files["build time CycloneDX"]))
-    assert len(runtime["components"]) + 1 == args.paths, len(runtime["components"])
-    assert len(build["components"]) + 1 == args.drvs, len(build["components"])
-    members = out(["nix-store", "-qR", drv]).split()
-    assert len(members) == args.drvs, len(members)
+    found = pool.submit(counts, files, drv).result()
+    assert found == (args.paths, args.drvs, args.drvs), found
+    pool.shutdown()
 
-    print(f"\n{args.rounds} interleaved rounds, medians:\n")
-    print("| command | wall time | peak RSS |")
-    print("|---|---:|---:|")
-    for name, samples in results.items():
-        t = statistics.median(s for s, _ in samples)
-        rss = max(m for _, m in samples)
-        print(f"| {name} | {t * 1000:.0f} ms | {rss:.0f} MiB |")
+    print(f"\n{args.rounds} interleaved rounds: median wall and CPU times, the largest peak RSS.")
+    table("SBOM", results, f"`nix path-info -r --json` ({args.paths} paths, for scale)")
     sizes = ", ".join(f"{k} {os.path.getsize(v) / 1e6:.1f} MB" for k, v in files.items())
     print(f"\ndocument sizes: {sizes}")
 

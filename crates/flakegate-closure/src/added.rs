@@ -1,66 +1,146 @@
 //! Added size = retained size in the dominator tree. A virtual root points at
 //! every root, so a path shared by two roots is dominated by neither of them.
-
-use petgraph::Graph as PGraph;
-use petgraph::algo::dominators::simple_fast;
-use petgraph::graph::NodeIndex;
+//!
+//! The dominators come from Cooper, Harvey and Kennedy's iterative algorithm
+//! ("A Simple, Fast Dominance Algorithm") on dense arrays in reverse
+//! postorder. Store reference graphs are almost always acyclic; then reverse
+//! postorder is a topological order, every predecessor is final before its
+//! successor is visited, and one pass is exact: linear in the edges times the
+//! (short) walks up the dominator tree. A cycle (rare, but possible between
+//! outputs of one derivation) costs further passes until nothing changes.
 
 use crate::graph::Graph;
 
-/// `added[i]`: bytes that leave the closure if node `i` is no longer referenced.
+const UNDEFINED: u32 = u32::MAX;
+
+/// `added[i]`: bytes that leave the closure if node `i` is no longer
+/// referenced. A node no root reaches (a hand-made closure may have some)
+/// adds its own size.
 #[must_use]
 pub fn added_sizes(graph: &Graph<'_>) -> Vec<u64> {
     let n = graph.len();
-    let mut g: PGraph<(), (), petgraph::Directed, u32> = PGraph::with_capacity(n + 1, n * 4);
-    for _ in 0..=n {
-        g.add_node(());
-    }
-    let virtual_root = NodeIndex::new(n);
-    for &r in &graph.roots {
-        g.add_edge(virtual_root, NodeIndex::new(r as usize), ());
-    }
-    for (from, refs) in graph.refs.iter().enumerate() {
-        for &to in refs {
-            g.add_edge(NodeIndex::new(from), NodeIndex::new(to as usize), ());
+    let virtual_root = crate::graph::to_u32(n);
+    let successors = |v: u32| -> &[u32] {
+        if v == virtual_root {
+            &graph.roots
+        } else {
+            &graph.refs[v as usize]
+        }
+    };
+
+    // Depth-first postorder from the virtual root, without recursion; an
+    // edge to a node still on the stack closes a cycle.
+    let mut postorder: Vec<u32> = Vec::with_capacity(n + 1);
+    let mut state = vec![0u8; n + 1]; // 0 new, 1 on the stack, 2 done
+    let mut stack: Vec<(u32, u32)> = vec![(virtual_root, 0)];
+    state[n] = 1;
+    let mut cyclic = false;
+    while let Some(top) = stack.last_mut() {
+        let (v, next) = *top;
+        if let Some(&w) = successors(v).get(next as usize) {
+            top.1 += 1;
+            match state[w as usize] {
+                0 => {
+                    state[w as usize] = 1;
+                    stack.push((w, 0));
+                }
+                1 => cyclic = true,
+                _ => {}
+            }
+        } else {
+            state[v as usize] = 2;
+            postorder.push(v);
+            stack.pop();
         }
     }
-    let doms = simple_fast(&g, virtual_root);
 
-    // A node's immediate dominator lies on every path to it, so any search
-    // order from the root discovers the dominator first: summing in reverse
-    // discovery order folds children into parents before parents are read.
-    let mut order = Vec::with_capacity(n);
-    let mut seen = vec![false; n + 1];
-    seen[n] = true;
-    let mut queue = std::collections::VecDeque::from([n]);
-    while let Some(v) = queue.pop_front() {
-        order.push(v);
-        for w in g.neighbors(NodeIndex::new(v)) {
-            if !seen[w.index()] {
-                seen[w.index()] = true;
-                queue.push_back(w.index());
+    // Reverse-postorder numbers: the virtual root is 0, a node's dominators
+    // have smaller numbers than the node.
+    let m = postorder.len();
+    let mut number = vec![UNDEFINED; n + 1];
+    for (k, &v) in postorder.iter().rev().enumerate() {
+        number[v as usize] = crate::graph::to_u32(k);
+    }
+    // Predecessors by number, in one flat array (compressed rows).
+    let mut start = vec![0u32; m + 1];
+    for &v in &postorder {
+        for &w in successors(v) {
+            start[number[w as usize] as usize + 1] += 1;
+        }
+    }
+    for k in 0..m {
+        start[k + 1] += start[k];
+    }
+    let mut fill = start.clone();
+    let mut preds = vec![0u32; start[m] as usize];
+    for &v in &postorder {
+        for &w in successors(v) {
+            let slot = &mut fill[number[w as usize] as usize];
+            preds[*slot as usize] = number[v as usize];
+            *slot += 1;
+        }
+    }
+
+    let mut idom = vec![UNDEFINED; m];
+    idom[0] = 0;
+    loop {
+        let mut changed = false;
+        for b in 1..m {
+            let mut new = UNDEFINED;
+            for &p in &preds[start[b] as usize..start[b + 1] as usize] {
+                if idom[p as usize] != UNDEFINED {
+                    new = if new == UNDEFINED {
+                        p
+                    } else {
+                        intersect(&idom, p, new)
+                    };
+                }
+            }
+            if idom[b] != new {
+                idom[b] = new;
+                changed = true;
             }
         }
+        if !changed || !cyclic {
+            break;
+        }
     }
-    let mut added: Vec<u64> = (0..=n)
-        .map(|i| {
-            if i < n {
-                graph.self_size(crate::graph::to_u32(i))
-            } else {
+
+    // Children have larger numbers than their dominators: folding from the
+    // last number down adds every subtree before its root is read.
+    let mut retained: Vec<u64> = postorder
+        .iter()
+        .rev()
+        .map(|&v| {
+            if v == virtual_root {
                 0
+            } else {
+                graph.self_size(v)
             }
         })
         .collect();
-    for &v in order.iter().rev() {
-        if v == n {
-            continue;
+    for b in (1..m).rev() {
+        retained[idom[b] as usize] += retained[b];
+    }
+    (0..n)
+        .map(|v| match number[v] {
+            UNDEFINED => graph.self_size(crate::graph::to_u32(v)),
+            k => retained[k as usize],
+        })
+        .collect()
+}
+
+/// The nearest common dominator of two numbered nodes.
+fn intersect(idom: &[u32], mut a: u32, mut b: u32) -> u32 {
+    while a != b {
+        while a > b {
+            a = idom[a as usize];
         }
-        if let Some(d) = doms.immediate_dominator(NodeIndex::new(v)) {
-            added[d.index()] += added[v];
+        while b > a {
+            b = idom[b as usize];
         }
     }
-    added.truncate(n);
-    added
+    a
 }
 
 #[cfg(test)]

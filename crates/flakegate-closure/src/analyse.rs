@@ -2,7 +2,9 @@
 
 use flakegate_store::name::{PackageName, store_path_name};
 
-use crate::graph::Graph;
+use std::cmp::Reverse;
+
+use crate::graph::{Graph, to_u32};
 use crate::report::{ClosureReport, DependencyEntry, PathEntry, RootReport};
 use crate::{Closure, added, duplicates, why};
 use flakegate_report::Status;
@@ -28,44 +30,48 @@ impl Default for AnalyseOptions {
     }
 }
 
+/// A path's name split into (name, version, output), borrowed from its path.
+pub(crate) type Split<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+
 /// Analyses a closure. Gates and baselines are applied afterwards
 /// ([`crate::budget::Budget::apply`]).
+///
+/// Everything is ranked by node id: the closure's paths are sorted, so an id
+/// order is the path order and ties break exactly as by path, without
+/// comparing strings. Strings are made once per path, for the report.
 #[must_use]
 pub fn analyse(closure: &Closure, opts: &AnalyseOptions) -> ClosureReport {
     let graph = Graph::new(closure);
     let added = added::added_sizes(&graph);
-    let names: Vec<PackageName> = graph
+    let names: Vec<Split<'_>> = graph
         .infos
         .iter()
-        .map(|p| PackageName::parse(store_path_name(&p.path)))
+        .map(|p| PackageName::split(store_path_name(&p.path)))
         .collect();
     let entry = |i: usize| {
         let info = &graph.infos[i];
-        let name = &names[i];
+        let (name, version, output) = names[i];
         PathEntry {
             path: info.path.clone(),
-            name: name.name.clone(),
-            version: name.version.clone(),
-            output: name.output.clone(),
+            name: name.to_owned(),
+            version: version.map(str::to_owned),
+            output: output.map(str::to_owned),
             self_size: info.nar_size,
             added_size: added[i],
             exclusive_size: added[i] - info.nar_size,
         }
     };
-    let mut paths: Vec<PathEntry> = (0..graph.len()).map(entry).collect();
-    paths.sort_by(|a, b| {
-        b.added_size
-            .cmp(&a.added_size)
-            .then_with(|| a.path.cmp(&b.path))
-    });
+    let mut by_added: Vec<u32> = (0..graph.len()).map(to_u32).collect();
+    by_added.sort_unstable_by_key(|&i| (Reverse(added[i as usize]), i));
+    let paths: Vec<PathEntry> = by_added.iter().map(|&i| entry(i as usize)).collect();
     let top_by_added = paths.iter().take(opts.top).cloned().collect();
-    let mut by_self = paths.clone();
-    by_self.sort_by(|a, b| {
-        b.self_size
-            .cmp(&a.self_size)
-            .then_with(|| a.path.cmp(&b.path))
-    });
-    by_self.truncate(opts.top);
+    let mut by_self = by_added;
+    by_self.sort_unstable_by_key(|&i| (Reverse(graph.self_size(i)), i));
+    let top_by_self = by_self
+        .iter()
+        .take(opts.top)
+        .map(|&i| entry(i as usize))
+        .collect();
 
     let mut marks = vec![0u32; graph.len()];
     let mut stack = Vec::new();
@@ -74,30 +80,23 @@ pub fn analyse(closure: &Closure, opts: &AnalyseOptions) -> ClosureReport {
     for &r in &graph.roots {
         stamp += 1;
         let (closure_size, path_count) = graph.closure_size_of(r, &mut marks, stamp, &mut stack);
-        let mut deps: Vec<DependencyEntry> = graph.refs[r as usize]
-            .iter()
-            .map(|&d| {
-                let e = entry(d as usize);
-                DependencyEntry {
-                    path: e.path,
-                    name: e.name,
-                    version: e.version,
-                    self_size: e.self_size,
-                    added_size: e.added_size,
-                    closure_size: None,
-                }
-            })
-            .collect();
-        deps.sort_by(|a, b| {
-            b.added_size
-                .cmp(&a.added_size)
-                .then_with(|| a.path.cmp(&b.path))
-        });
-        for dep in deps.iter_mut().take(MAX_DEPENDENCY_CLOSURES) {
-            stamp += 1;
-            if let Some(d) = graph.lookup(&dep.path) {
-                dep.closure_size = Some(graph.closure_size_of(d, &mut marks, stamp, &mut stack).0);
-            }
+        let mut direct: Vec<u32> = graph.refs[r as usize].clone();
+        direct.sort_unstable_by_key(|&d| (Reverse(added[d as usize]), d));
+        let mut deps = Vec::with_capacity(direct.len());
+        for (k, &d) in direct.iter().enumerate() {
+            let e = entry(d as usize);
+            let closure_size = (k < MAX_DEPENDENCY_CLOSURES).then(|| {
+                stamp += 1;
+                graph.closure_size_of(d, &mut marks, stamp, &mut stack).0
+            });
+            deps.push(DependencyEntry {
+                path: e.path,
+                name: e.name,
+                version: e.version,
+                self_size: e.self_size,
+                added_size: e.added_size,
+                closure_size,
+            });
         }
         roots.push(RootReport {
             path: graph.infos[r as usize].path.clone(),
@@ -112,10 +111,14 @@ pub fn analyse(closure: &Closure, opts: &AnalyseOptions) -> ClosureReport {
         total_size: closure.total_nar_size(),
         path_count: graph.len(),
         roots,
-        top_by_self: by_self,
+        top_by_self,
         top_by_added,
         duplicates: duplicates::find(&graph, &names),
-        why: opts.why.iter().map(|q| why::explain(&graph, q)).collect(),
+        why: opts
+            .why
+            .iter()
+            .map(|q| why::explain(&graph, &names, q))
+            .collect(),
         baseline: None,
         gates: Vec::new(),
         status: Status::Pass,

@@ -3,23 +3,33 @@
 
 use std::collections::BTreeMap;
 
-use flakegate_store::name::PackageName;
 use rustc_hash::FxHashMap;
 
+use crate::analyse::Split;
 use crate::graph::Graph;
 use crate::report::{Duplicate, DuplicateInstance};
 
-pub fn find(graph: &Graph<'_>, names: &[PackageName]) -> Vec<Duplicate> {
+pub fn find(graph: &Graph<'_>, names: &[Split<'_>]) -> Vec<Duplicate> {
+    // Most names occur once: count them first, without allocating, and group
+    // only the names seen more than once.
+    let mut count: FxHashMap<&str, u32> = FxHashMap::default();
+    count.reserve(names.len());
+    for (name, _, _) in names {
+        *count.entry(name).or_default() += 1;
+    }
     // name → (version, deriver) → paths. Outputs of one derivation share a
     // deriver and so form one instance; without derivers, one version is one.
     type Key<'a> = (Option<&'a str>, Option<&'a str>);
     let mut groups: FxHashMap<&str, BTreeMap<Key<'_>, Vec<usize>>> = FxHashMap::default();
     for (i, info) in graph.infos.iter().enumerate() {
-        let name = &names[i];
+        let (name, version, _) = names[i];
+        if count[name] < 2 {
+            continue;
+        }
         groups
-            .entry(name.name.as_str())
+            .entry(name)
             .or_default()
-            .entry((name.version.as_deref(), info.deriver.as_deref()))
+            .entry((version, info.deriver.as_deref()))
             .or_default()
             .push(i);
     }

@@ -7,6 +7,9 @@ use rustc_hash::FxHashMap;
 pub struct Graph<'a> {
     pub infos: &'a [PathInfo],
     pub refs: Vec<Vec<u32>>,
+    /// The NAR sizes again, densely: the closure walks read nothing else of
+    /// a path, and a path info is ten times wider than its size.
+    sizes: Vec<u64>,
     pub roots: Vec<u32>,
     index: FxHashMap<&'a str, u32>,
 }
@@ -40,6 +43,7 @@ impl<'a> Graph<'a> {
         Self {
             infos,
             refs,
+            sizes: infos.iter().map(|p| p.nar_size).collect(),
             roots,
             index,
         }
@@ -62,7 +66,7 @@ impl<'a> Graph<'a> {
 
     #[must_use]
     pub fn self_size(&self, node: u32) -> u64 {
-        self.infos[node as usize].nar_size
+        self.sizes[node as usize]
     }
 
     /// Closure size of `start`, reusing `marks` (one slot per node) between

@@ -2,8 +2,9 @@
 
 use std::collections::VecDeque;
 
-use flakegate_store::name::{PackageName, store_path_name};
+use flakegate_store::name::store_path_name;
 
+use crate::analyse::Split;
 use crate::graph::Graph;
 use crate::report::WhyChain;
 
@@ -11,14 +12,14 @@ use crate::report::WhyChain;
 /// name like `openssl-3.0.14`, or a package name like `openssl`) and the
 /// shortest chain of references that keeps it in the closure. Of several
 /// matches, the one closest to a root wins.
-pub fn explain(graph: &Graph<'_>, query: &str) -> WhyChain {
+pub fn explain(graph: &Graph<'_>, names: &[Split<'_>], query: &str) -> WhyChain {
     let matches = |i: usize| {
         let path = graph.infos[i].path.as_str();
         let name = store_path_name(path);
         path == query
             || path.rsplit('/').next() == Some(query)
             || name == query
-            || PackageName::parse(name).name == query
+            || names[i].0 == query
     };
     let n = graph.len();
     let mut parent: Vec<Option<u32>> = vec![None; n];

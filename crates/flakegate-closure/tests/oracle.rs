@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use flakegate_closure::{AnalyseOptions, analyse};
 use flakegate_store::backend::db::DbBackend;
-use flakegate_store::{Closure, StoreDir};
+use flakegate_store::{Closure, Store, StoreDir};
 use flakegate_testkit as kit;
 
 fn closure_of(roots: &[String]) -> Closure {

@@ -5,8 +5,8 @@
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
-use flakegate_store::members::{Member, Members};
 use flakegate_store::name::{KNOWN_OUTPUTS, parse_drv_name, store_path_name};
+use flakegate_store::{Closure, PathInfo};
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
@@ -118,7 +118,7 @@ fn split_name(store_name: &str) -> (&str, &str) {
 
 /// A closure's paths sorted by (name, version, path): each package is then a
 /// run of entries, and each of its versions a run within that.
-fn entries(members: &Members) -> Vec<Entry<'_>> {
+fn entries(members: &Closure) -> Vec<Entry<'_>> {
     let mut out: Vec<Entry> = members
         .paths
         .iter()
@@ -212,12 +212,12 @@ fn signed(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
-fn total(m: &Members) -> u64 {
+fn total(m: &Closure) -> u64 {
     m.paths.iter().map(|p| p.nar_size).sum()
 }
 
 /// Store paths only in `a` and only in `b`, by a walk of the two sorted lists.
-fn path_differences(a: &[Member], b: &[Member]) -> (usize, usize) {
+fn path_differences(a: &[PathInfo], b: &[PathInfo]) -> (usize, usize) {
     let (mut i, mut j, mut only_a, mut only_b) = (0, 0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].path.cmp(&b[j].path) {
@@ -233,8 +233,8 @@ fn path_differences(a: &[Member], b: &[Member]) -> (usize, usize) {
 /// (on either side); packages with a path among them are marked selected.
 #[must_use]
 pub fn diff_closures(
-    before: &Members,
-    after: &Members,
+    before: &Closure,
+    after: &Closure,
     selected: &BTreeSet<String>,
 ) -> ClosureDiff {
     // Splitting and sorting 20,000 names per side: one side per thread.
@@ -292,8 +292,8 @@ pub fn diff_closures(
     (summary.paths_removed, summary.paths_added) = path_differences(&before.paths, &after.paths);
     let (before_size, after_size) = (total(before), total(after));
     summary.size_delta = signed(after_size) - signed(before_size);
-    let side = |m: &Members, size: u64| ClosureSide {
-        root: m.root.clone(),
+    let side = |m: &Closure, size: u64| ClosureSide {
+        root: m.roots.first().cloned().unwrap_or_default(),
         size,
         paths: m.paths.len(),
     };
@@ -394,17 +394,21 @@ mod tests {
     use flakegate_store::name::PackageName;
 
     /// Members named `names`, with hashes from their index (so sorted).
-    fn closure(names: &[(&str, u64)]) -> Members {
+    fn closure(names: &[(&str, u64)]) -> Closure {
         let paths = names
             .iter()
             .enumerate()
-            .map(|(i, (name, size))| Member {
+            .map(|(i, (name, size))| PathInfo {
                 path: format!("/nix/store/{:0>32}-{name}", i),
                 nar_size: *size,
+                nar_hash: None,
+                references: Vec::new(),
+                deriver: None,
+                registration_time: None,
             })
             .collect::<Vec<_>>();
-        Members {
-            root: paths[0].path.clone(),
+        Closure {
+            roots: vec![paths[0].path.clone()],
             paths,
         }
     }

@@ -14,24 +14,17 @@ use serde::{Deserialize, Serialize};
 
 use flakegate_store::name::{parse_drv_name, store_path_name};
 
-use crate::parallel;
 use crate::text_diff::{Chunk, lines, mask_store_hashes, words};
+use rayon::prelude::*;
 
 pub const SCHEMA: &str = "flakegate.diff.drv/1";
 
 /// Values longer than this get a word-level diff.
 const WORD_DIFF_MIN_LEN: usize = 60;
 
-/// Where derivations and source files come from (the store crate reads them).
-/// `Sync`: the pairs of one level of the walk are read on several threads.
-pub trait DrvSource: Sync {
-    /// Reads and parses a `.drv`; the error names the path.
-    fn load(&self, drv_path: &str) -> Result<Derivation, String>;
-    /// The contents of a small UTF-8 text file in the store, if it is one.
-    fn read_small_text(&self, path: &str, limit: u64) -> Option<String>;
-    /// The store directory, for masking store hashes.
-    fn store_dir(&self) -> &str;
-}
+/// Where derivations and source files come from: the store crate's
+/// [`DrvSource`], which every store is; read on several threads at once.
+pub use flakegate_store::DrvSource;
 
 #[derive(Debug, Clone)]
 pub struct DrvDiffOptions {
@@ -139,8 +132,8 @@ pub struct InputChange {
 
 /// Compares the derivations `before` and `after` and, recursively, their
 /// changed inputs.
-pub fn diff_derivations(
-    source: &dyn DrvSource,
+pub fn diff_derivations<S: DrvSource + ?Sized>(
+    source: &S,
     before: &str,
     after: &str,
     opts: &DrvDiffOptions,
@@ -164,11 +157,14 @@ pub fn diff_derivations(
     let mut next_id = 1;
     let mut depth = 0;
     while !level.is_empty() {
-        let compared = parallel::map(&level, |(a_path, b_path, id)| {
-            let a = source.load(a_path).map_err(DrvDiffError)?;
-            let b = source.load(b_path).map_err(DrvDiffError)?;
-            Ok::<_, DrvDiffError>(compare(source, &a, &b, opts, *id, depth, a_path, b_path))
-        });
+        let compared: Vec<Result<DrvPairDiff, DrvDiffError>> = level
+            .par_iter()
+            .map(|(a_path, b_path, id)| {
+                let load = |p: &str| source.read_drv(p).map_err(|e| DrvDiffError(e.to_string()));
+                let (a, b) = (load(a_path)?, load(b_path)?);
+                Ok(compare(source, &a, &b, opts, *id, depth, a_path, b_path))
+            })
+            .collect();
         let mut next = Vec::new();
         for pair in compared {
             let mut pair = pair?;
@@ -268,8 +264,8 @@ fn drv_name(path: &str) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn compare(
-    source: &dyn DrvSource,
+fn compare<S: DrvSource + ?Sized>(
+    source: &S,
     a: &Derivation,
     b: &Derivation,
     opts: &DrvDiffOptions,
@@ -278,7 +274,7 @@ fn compare(
     a_path: &str,
     b_path: &str,
 ) -> DrvPairDiff {
-    let store_dir = source.store_dir();
+    let store_dir = source.store_dir().as_str();
     let mut own = a.name() != b.name();
 
     // Outputs: an input-addressed path changes whenever anything does.

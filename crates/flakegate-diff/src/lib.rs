@@ -6,7 +6,6 @@
 pub mod closure_diff;
 pub mod drv_diff;
 mod pairing;
-mod parallel;
 pub mod report;
 pub mod text_diff;
 pub mod version;

@@ -7,22 +7,14 @@
 use std::collections::BTreeSet;
 
 use flakegate_diff::{DrvDiffOptions, DrvSource, diff_derivations};
-use flakegate_store::{StoreDir, drv};
-use nix_derivation::Derivation;
+use flakegate_store::StoreDir;
 
+/// `.drv` files straight from disk, without a store.
 struct Files(StoreDir);
 
 impl DrvSource for Files {
-    fn load(&self, drv_path: &str) -> Result<Derivation, String> {
-        drv::read(drv_path, &self.0).map_err(|e| e.to_string())
-    }
-
-    fn read_small_text(&self, path: &str, limit: u64) -> Option<String> {
-        drv::read_small_text(path, limit)
-    }
-
-    fn store_dir(&self) -> &str {
-        self.0.as_str()
+    fn store_dir(&self) -> &StoreDir {
+        &self.0
     }
 }
 

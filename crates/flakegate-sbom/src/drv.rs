@@ -115,8 +115,7 @@ impl DrvFacts {
         };
         let outputs = flakegate_store::drv::output_paths(drv, drv_path, store_dir)
             .map_err(|e| bad(e.to_string()))?;
-        let dir =
-            nix_derivation::StoreDir::new(store_dir.as_str()).map_err(|e| bad(e.to_string()))?;
+        let dir = store_dir.to_nix().map_err(|e| bad(e.to_string()))?;
         // `outputs` lists them in declaration order; the .drv sorts them.
         let mut output_order: Vec<String> = list(drv, "outputs")
             .into_iter()

@@ -2,33 +2,11 @@
 //! (version 5, RFC 9562) of the root, and the only date is
 //! `SOURCE_DATE_EPOCH`'s, so the same input gives byte-identical output.
 
-use sha1::{Digest, Sha1};
-
-/// RFC 9562's namespace for URLs; the name hashed is a flakegate URL.
-const NAMESPACE_URL: [u8; 16] = [
-    0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8,
-];
-
-/// A version-5 UUID of `name`, lowercase and hyphenated.
+/// A version-5 UUID of `name` in RFC 9562's URL namespace (the name hashed
+/// is a flakegate URL), lowercase and hyphenated.
 #[must_use]
 pub fn uuid_v5(name: &str) -> String {
-    let mut hasher = Sha1::new();
-    hasher.update(NAMESPACE_URL);
-    hasher.update(name.as_bytes());
-    let digest = hasher.finalize();
-    let mut b = [0u8; 16];
-    b.copy_from_slice(&digest[..16]);
-    b[6] = (b[6] & 0x0f) | 0x50;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes()).to_string()
 }
 
 /// `YYYY-MM-DDThh:mm:ssZ` (the form SPDX requires) of a Unix time.

@@ -8,7 +8,7 @@ use std::io::Read;
 
 use nix_derivation::Derivation;
 
-use crate::{StoreDir, StoreError, name::store_path_name};
+use crate::{DrvSource, StoreDir, StoreError, name::store_path_name};
 
 /// Reads and parses one `.drv` file.
 pub fn read(drv_path: &str, store_dir: &StoreDir) -> Result<Derivation, StoreError> {
@@ -55,12 +55,7 @@ fn parse(drv_path: &str, bytes: &[u8], store_dir: &StoreDir) -> Result<Derivatio
             input: drv_path.to_owned(),
             reason: "the file name does not end in .drv".into(),
         })?;
-    let dir = nix_derivation::StoreDir::new(store_dir.as_str()).map_err(|e| {
-        StoreError::BadDerivation {
-            input: drv_path.to_owned(),
-            reason: e.to_string(),
-        }
-    })?;
+    let dir = store_dir.to_nix()?;
     Derivation::from_aterm_bytes_in(bytes, name, dir).map_err(|e| StoreError::BadDerivation {
         input: drv_path.to_owned(),
         reason: e.to_string(),
@@ -80,12 +75,7 @@ pub fn output_paths(
             input: drv_path.to_owned(),
             reason: e.to_string(),
         })?;
-    let dir = nix_derivation::StoreDir::new(store_dir.as_str()).map_err(|e| {
-        StoreError::BadDerivation {
-            input: drv_path.to_owned(),
-            reason: e.to_string(),
-        }
-    })?;
+    let dir = store_dir.to_nix()?;
     Ok(resolved
         .into_iter()
         .map(|(name, out)| (name, out.path.map(|p| dir.render_path(&p))))
@@ -93,24 +83,19 @@ pub fn output_paths(
 }
 
 /// Every derivation reachable from `roots` through input derivations, keyed by
-/// `.drv` path. Each file is read once.
+/// `.drv` path, read from `source`. Each file is read once.
 pub fn closure(
     roots: &[String],
-    store_dir: &StoreDir,
+    source: &(impl DrvSource + ?Sized),
 ) -> Result<BTreeMap<String, Derivation>, StoreError> {
-    let dir = nix_derivation::StoreDir::new(store_dir.as_str()).map_err(|e| {
-        StoreError::BadDerivation {
-            input: store_dir.as_str().to_owned(),
-            reason: e.to_string(),
-        }
-    })?;
+    let dir = source.store_dir().to_nix()?;
     let mut seen: BTreeMap<String, Derivation> = BTreeMap::new();
     let mut queue: VecDeque<String> = roots.iter().cloned().collect();
     while let Some(path) = queue.pop_front() {
         if seen.contains_key(&path) {
             continue;
         }
-        let drv = read(&path, store_dir)?;
+        let drv = source.read_drv(&path)?;
         for input in drv.input_derivations().keys() {
             let p = dir.render_path(input);
             if !seen.contains_key(&p) {

@@ -42,6 +42,17 @@ pub enum StoreError {
     #[error("{file}: {reason}")]
     BadAttrsJson { file: String, reason: String },
 
+    #[error("{path}: asked of the store but missing from its answer")]
+    MissingRoot { path: String },
+
+    #[error(
+        "{from} refers to {to}, which the store does not list (a broken store? --allow-dangling reads it anyway)"
+    )]
+    Dangling { from: String, to: String },
+
+    #[error("{what}: more bytes than 64 bits can count; the store's sizes are corrupt")]
+    Overflow { what: String },
+
     #[error("store database {file}: {reason}")]
     Database { file: String, reason: String },
 

@@ -64,7 +64,11 @@ pub fn classify(input: &str) -> Kind {
 }
 
 /// Resolves one installable against `store`.
-pub fn resolve(input: &str, store: &Store, opts: ResolveOptions) -> Result<Resolved, StoreError> {
+pub fn resolve(
+    input: &str,
+    store: &dyn Store,
+    opts: ResolveOptions,
+) -> Result<Resolved, StoreError> {
     match classify(input) {
         Kind::Path(p) => {
             let path = follow_to_store(input, &p, store.store_dir())?;
@@ -88,7 +92,7 @@ pub fn resolve(input: &str, store: &Store, opts: ResolveOptions) -> Result<Resol
 /// The derivation an installable stands for, without building anything: a
 /// flake reference's `drvPath`, a `.drv` itself, or the deriver of a store
 /// path (or of the store path a symlink points to).
-pub fn derivation_of(input: &str, store: &Store) -> Result<String, StoreError> {
+pub fn derivation_of(input: &str, store: &dyn Store) -> Result<String, StoreError> {
     match classify(input) {
         Kind::Flake(r) => {
             let value = eval_flake(&r)?;
@@ -182,7 +186,7 @@ fn follow_to_store(input: &str, start: &Path, store_dir: &StoreDir) -> Result<St
 fn resolve_drv(
     input: &str,
     drv_path: &str,
-    store: &Store,
+    store: &dyn Store,
     opts: ResolveOptions,
 ) -> Result<Resolved, StoreError> {
     if !store.is_valid(drv_path)? {
@@ -190,7 +194,7 @@ fn resolve_drv(
             path: drv_path.to_owned(),
         });
     }
-    let parsed = drv::read(drv_path, store.store_dir())?;
+    let parsed = store.read_drv(drv_path)?;
     let outputs = drv::output_paths(&parsed, drv_path, store.store_dir())?;
     let mut paths = Vec::new();
     let mut missing = None;
@@ -219,7 +223,7 @@ fn resolve_drv(
 }
 
 /// Builds a derivation and returns its output paths.
-fn realise(drv_path: &str) -> Result<Vec<String>, StoreError> {
+pub(crate) fn realise(drv_path: &str) -> Result<Vec<String>, StoreError> {
     let out = nix::run("nix-store", &["--realise".to_owned(), drv_path.to_owned()])?;
     Ok(String::from_utf8_lossy(&out)
         .lines()
@@ -256,7 +260,7 @@ fn eval_flake(reference: &str) -> Result<FlakeValue, StoreError> {
 fn resolve_flake(
     input: &str,
     reference: &str,
-    store: &Store,
+    store: &dyn Store,
     opts: ResolveOptions,
 ) -> Result<Resolved, StoreError> {
     let value = eval_flake(reference)?;

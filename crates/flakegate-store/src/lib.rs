@@ -4,8 +4,8 @@
 //! turns what Nix knows into plain data: store paths and their names
 //! ([`name`]), path infos and closures ([`PathInfo`], [`Closure`]), the
 //! derivation graph ([`drv`]), and what the user typed on the command line
-//! ([`installable`]). Every later tool (closure, diff, sbom, bench) consumes
-//! these values; none of them talks to Nix itself.
+//! ([`installable`]). Every tool (closure, diff, sbom, bench) reads through
+//! the [`Store`] trait; none of them talks to Nix itself.
 
 pub mod backend;
 pub mod drv;
@@ -14,16 +14,18 @@ pub mod eval;
 pub mod git;
 pub mod hash;
 pub mod installable;
-pub mod members;
 pub mod meta_eval;
 pub mod name;
 pub mod nix;
 pub mod nix_version;
 mod path_info;
 pub mod profile;
+mod store;
 pub mod store_dir;
+mod url;
 
-pub use backend::{Backend, BackendChoice, Store};
 pub use error::StoreError;
 pub use path_info::{Closure, PathInfo};
+pub use store::{BackendChoice, Detail, DrvSource, OpenOptions, Opened, Store, open};
 pub use store_dir::StoreDir;
+pub use url::StoreUrl;

@@ -114,7 +114,7 @@ pub struct ResolvedWithMeta {
 /// reference is fine: only its `.drv` is needed.
 pub fn resolve(
     input: &str,
-    store: &Store,
+    store: &dyn Store,
     opts: ResolveOptions,
     need_outputs: bool,
 ) -> Result<ResolvedWithMeta, StoreError> {
@@ -140,10 +140,7 @@ pub fn resolve(
                 drv: meta.root_drv.clone(),
             });
         }
-        nix::run(
-            "nix-store",
-            &["--realise".to_owned(), meta.root_drv.clone()],
-        )?;
+        installable::realise(&meta.root_drv)?;
     }
     Ok(ResolvedWithMeta {
         resolved: Resolved {

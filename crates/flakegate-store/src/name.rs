@@ -64,25 +64,28 @@ impl PackageName {
     /// `hello-2.12.1.drv`) for display and grouping.
     #[must_use]
     pub fn parse(store_name: &str) -> Self {
+        let (name, version, output) = Self::split(store_name);
+        Self {
+            name: name.to_owned(),
+            version: version.map(str::to_owned),
+            output: output.map(str::to_owned),
+        }
+    }
+
+    /// [`PackageName::parse`] without allocating: `(name, version, output)`
+    /// borrowed from `store_name`.
+    #[must_use]
+    pub fn split(store_name: &str) -> (&str, Option<&str>, Option<&str>) {
         let store_name = store_name.strip_suffix(".drv").unwrap_or(store_name);
         let (name, version) = parse_drv_name(store_name);
         if version.is_empty() {
-            return Self {
-                name: name.to_owned(),
-                version: None,
-                output: None,
-            };
+            return (name, None, None);
         }
-        let (version, output) = match version.rsplit_once('-') {
+        match version.rsplit_once('-') {
             Some((v, out)) if !v.is_empty() && KNOWN_OUTPUTS.contains(&out) => {
-                (v, Some(out.to_owned()))
+                (name, Some(v), Some(out))
             }
-            _ => (version, None),
-        };
-        Self {
-            name: name.to_owned(),
-            version: Some(version.to_owned()),
-            output,
+            _ => (name, Some(version), None),
         }
     }
 

@@ -4,6 +4,8 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::StoreError;
+
 /// What the store knows about one valid store path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -27,8 +29,8 @@ impl PathInfo {
     /// Drops the self reference Nix records for self-referencing paths and sorts
     /// the rest, so that every backend yields the same value.
     pub(crate) fn normalise(mut self) -> Self {
-        let me = self.path.clone();
-        self.references.retain(|r| *r != me);
+        let (me, references) = (&self.path, &mut self.references);
+        references.retain(|r| r != me);
         self.references.sort_unstable();
         self.references.dedup();
         self
@@ -103,9 +105,125 @@ impl Closure {
         out
     }
 
-    /// Sum of the NAR sizes of all paths (each counted once).
+    /// Whether `path` is a member (the paths are sorted).
+    #[must_use]
+    pub fn contains(&self, path: &str) -> bool {
+        self.paths
+            .binary_search_by(|p| p.path.as_str().cmp(path))
+            .is_ok()
+    }
+
+    /// Sum of the NAR sizes of all paths (each counted once). Every backend
+    /// checks that it fits ([`Closure::countable`]), and every other sum
+    /// over a closure's paths is at most this one.
     #[must_use]
     pub fn total_nar_size(&self) -> u64 {
-        self.paths.iter().map(|p| p.nar_size).sum()
+        self.paths
+            .iter()
+            .fold(0u64, |sum, p| sum.saturating_add(p.nar_size))
+    }
+
+    /// The closure itself when every root is a member and every reference
+    /// resolves. With `allow_dangling`, references to paths the source did
+    /// not list are dropped instead (a missing root is always an error).
+    pub(crate) fn resolved(mut self, allow_dangling: bool) -> Result<Self, StoreError> {
+        let dangling = self.dangling_references();
+        if let Some((_, root)) = dangling.iter().find(|(from, _)| from.is_empty()) {
+            return Err(StoreError::MissingRoot { path: root.clone() });
+        }
+        match dangling.into_iter().next() {
+            None => Ok(self),
+            Some((from, to)) if !allow_dangling => Err(StoreError::Dangling { from, to }),
+            Some(_) => {
+                let known: HashSet<String> = self.paths.iter().map(|p| p.path.clone()).collect();
+                for p in &mut self.paths {
+                    p.references.retain(|r| known.contains(r));
+                }
+                Ok(self)
+            }
+        }
+    }
+
+    /// The closure itself when its total size fits in a `u64` (so that no
+    /// sum over its paths can overflow), else an error naming a root.
+    pub(crate) fn countable(self) -> Result<Self, StoreError> {
+        let fits = self
+            .paths
+            .iter()
+            .try_fold(0u64, |sum, p| sum.checked_add(p.nar_size))
+            .is_some();
+        if fits {
+            Ok(self)
+        } else {
+            Err(StoreError::Overflow {
+                what: format!(
+                    "the closure of {}",
+                    self.roots.first().map_or("no root", String::as_str)
+                ),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(path: &str, size: u64, references: &[&str]) -> PathInfo {
+        PathInfo {
+            path: path.to_owned(),
+            nar_size: size,
+            nar_hash: None,
+            references: references.iter().map(|r| (*r).to_owned()).collect(),
+            deriver: None,
+            registration_time: None,
+        }
+    }
+
+    const A: &str = "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a";
+    const B: &str = "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b";
+    const GONE: &str = "/nix/store/cccccccccccccccccccccccccccccccc-gone";
+
+    #[test]
+    fn answers_are_checked_not_trusted() {
+        let whole = Closure::new(vec![A.into()], vec![info(A, 1, &[B]), info(B, 2, &[])]);
+        assert_eq!(whole.clone().resolved(false).expect("whole"), whole);
+
+        let no_root = Closure::new(vec![A.into(), GONE.into()], whole.paths.clone());
+        let err = no_root.resolved(true).expect_err("root missing");
+        assert!(
+            matches!(&err, StoreError::MissingRoot { path } if path == GONE),
+            "{err}"
+        );
+
+        let dangling = Closure::new(
+            vec![A.into()],
+            vec![info(A, 1, &[B, GONE]), info(B, 2, &[])],
+        );
+        let err = dangling
+            .clone()
+            .resolved(false)
+            .expect_err("dangling")
+            .to_string();
+        assert!(
+            err.contains(A) && err.contains(GONE) && err.contains("--allow-dangling"),
+            "{err}"
+        );
+        assert_eq!(dangling.resolved(true).expect("allowed"), whole);
+    }
+
+    #[test]
+    fn a_total_beyond_64_bits_is_an_error() {
+        let huge = Closure::new(
+            vec![A.into()],
+            vec![info(A, u64::MAX, &[B]), info(B, 1, &[])],
+        );
+        let err = huge.countable().expect_err("overflow").to_string();
+        assert!(err.contains(A) && err.contains("64 bits"), "{err}");
+        let fits = Closure::new(
+            vec![A.into()],
+            vec![info(A, u64::MAX - 1, &[B]), info(B, 1, &[])],
+        );
+        assert_eq!(fits.countable().expect("fits").total_nar_size(), u64::MAX);
     }
 }

@@ -25,6 +25,24 @@ impl StoreDir {
         Self { dir }
     }
 
+    /// The store directory inside a build: Nix sets `NIX_STORE` to it.
+    #[must_use]
+    pub fn of_build() -> Self {
+        std::env::var("NIX_STORE")
+            .ok()
+            .filter(|d| d.starts_with('/'))
+            .map_or_else(Self::from_env, |d| Self::new(&d))
+    }
+
+    /// The same directory as `nix-derivation` spells it, for parsing and
+    /// rendering the paths of a `.drv`.
+    pub fn to_nix(&self) -> Result<nix_derivation::StoreDir, StoreError> {
+        nix_derivation::StoreDir::new(self.as_str()).map_err(|e| StoreError::BadDerivation {
+            input: self.dir.clone(),
+            reason: e.to_string(),
+        })
+    }
+
     /// A store directory given explicitly (from `.attrs.json` or path-info JSON).
     #[must_use]
     pub fn new(dir: &str) -> Self {

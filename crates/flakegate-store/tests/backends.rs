@@ -2,7 +2,7 @@
 //! and the totals equal what `nix path-info` itself reports.
 
 use flakegate_store::backend::{attrs_json, cli, db};
-use flakegate_store::{Closure, StoreDir};
+use flakegate_store::{Closure, Store, StoreDir};
 use flakegate_testkit as kit;
 
 fn db() -> db::DbBackend {
@@ -79,5 +79,53 @@ fn an_invalid_root_is_named() {
     ] {
         let err = result.expect_err("not valid").to_string();
         assert!(err.contains(&out) && err.contains("not valid"), "{err}");
+    }
+}
+
+#[test]
+fn every_backend_answers_path_questions_alike() {
+    let root = kit::package_set().toplevel.clone();
+    let file = kit::attrs_json_of(&root);
+    let attrs = attrs_json::read(std::path::Path::new(&file)).expect("attrs.json parses");
+    let exported = attrs_json::AttrsJsonStore::new(attrs.closure);
+    let cli = cli::CliBackend::new(StoreDir::from_env());
+    let db = db();
+    let closure = db.closure(std::slice::from_ref(&root)).expect("db closure");
+    assert_eq!(
+        exported
+            .closure(std::slice::from_ref(&root))
+            .expect("exported closure"),
+        without_provenance(&closure)
+    );
+    let stores: [&dyn Store; 3] = [&db, &cli, &exported];
+    for info in closure.paths.iter().step_by(7) {
+        for store in stores {
+            assert!(
+                store.is_valid(&info.path).expect("valid"),
+                "{}",
+                store.kind()
+            );
+            assert_eq!(
+                store.references(&info.path).expect("references"),
+                info.references,
+                "{}",
+                store.kind()
+            );
+        }
+        assert_eq!(db.path_info(&info.path).expect("db"), Some(info.clone()));
+        assert_eq!(cli.path_info(&info.path).expect("cli"), Some(info.clone()));
+        assert_eq!(cli.recorded_deriver(&info.path).expect("cli"), info.deriver);
+    }
+    let missing = format!(
+        "{}/00000000000000000000000000000000-missing",
+        StoreDir::from_env().as_str()
+    );
+    for store in stores {
+        assert!(
+            !store.is_valid(&missing).expect("query"),
+            "{}",
+            store.kind()
+        );
+        assert_eq!(store.path_info(&missing).expect("query"), None);
     }
 }

@@ -3,15 +3,17 @@
 use std::os::unix::fs::symlink;
 
 use flakegate_store::installable::{ResolveOptions, resolve};
-use flakegate_store::{BackendChoice, Store, StoreError};
+use flakegate_store::{OpenOptions, Store, StoreError};
 use flakegate_testkit as kit;
 
-fn store() -> Store {
-    Store::open(BackendChoice::Auto, false).expect("store opens")
+fn store() -> Box<dyn Store> {
+    flakegate_store::open(&OpenOptions::default())
+        .expect("store opens")
+        .store
 }
 
 fn resolve_str(input: &str, build: bool) -> Result<Vec<String>, StoreError> {
-    resolve(input, &store(), ResolveOptions { build }).map(|r| r.paths)
+    resolve(input, &*store(), ResolveOptions { build }).map(|r| r.paths)
 }
 
 /// A derivation no earlier test run can have built: its name carries a nonce.

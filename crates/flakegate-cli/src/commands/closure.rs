@@ -3,13 +3,15 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
-use clap::{Args, ValueEnum};
+use anyhow::bail;
+use clap::Args;
 use flakegate_closure::{AnalyseOptions, Baseline, Budget, ClosureReport};
 use flakegate_report::{Envelope, baseline, write};
 use flakegate_store::backend::attrs_json;
 use flakegate_store::installable::{self, ResolveOptions};
-use flakegate_store::{BackendChoice, Closure, Store};
+use flakegate_store::{Closure, Detail};
+
+use super::store_args::BackendArgs;
 
 use crate::exit::Outcome;
 use crate::output::{self, OutputArgs};
@@ -72,14 +74,8 @@ pub struct ClosureArgs {
     /// Build installables that are not realised yet.
     #[arg(long, help_heading = "Store")]
     pub build: bool,
-    /// Where path infos come from: the store database, `nix path-info`, or
-    /// the database with a fallback to `nix` (default).
-    #[arg(long, value_enum, default_value_t = BackendArg::Auto, help_heading = "Store")]
-    pub backend: BackendArg,
-    /// Open the store database as immutable (no locks; for readers without
-    /// write access to its directory; may read torn data while Nix writes).
-    #[arg(long, help_heading = "Store")]
-    pub db_immutable: bool,
+    #[command(flatten)]
+    pub store: BackendArgs,
     /// Read the closure from a build's .attrs.json (exportReferencesGraph)
     /// instead of the store.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["installables", "in_build"], help_heading = "Store")]
@@ -89,13 +85,6 @@ pub struct ClosureArgs {
     /// log and write report.{txt,json,md} and baseline.json to $out.
     #[arg(long, conflicts_with = "installables", help_heading = "Store")]
     pub in_build: bool,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum BackendArg {
-    Auto,
-    Db,
-    Cli,
 }
 
 pub fn run(args: &ClosureArgs) -> anyhow::Result<Outcome> {
@@ -112,14 +101,7 @@ pub fn run(args: &ClosureArgs) -> anyhow::Result<Outcome> {
     let (closure, out_dir) = if args.in_build {
         let file = attrs_json::locate();
         let attrs = attrs_json::read(&file)?;
-        let out = attrs
-            .outputs
-            .get("out")
-            .and_then(serde_json::Value::as_str)
-            .map(PathBuf::from)
-            .with_context(|| {
-                format!("{}: no outputs.out to write the report to", file.display())
-            })?;
+        let out = attrs.out_path(&file)?;
         (attrs.closure, Some(out))
     } else if let Some(file) = &args.attrs_json {
         (attrs_json::read(file)?.closure, None)
@@ -160,6 +142,9 @@ pub fn run(args: &ClosureArgs) -> anyhow::Result<Outcome> {
     if let Some(file) = &args.save_baseline {
         baseline::write(file, envelope, &Baseline::from_report(&report))?;
     }
+    // The process ends here: freeing every path's strings one by one would
+    // add about a tenth to a large closure's run.
+    std::mem::forget((closure, report));
     Ok(outcome)
 }
 
@@ -178,25 +163,14 @@ fn budget(args: &ClosureArgs) -> anyhow::Result<Budget> {
 }
 
 fn query_store(args: &ClosureArgs, progress: &Progress) -> anyhow::Result<Closure> {
-    let choice = match args.backend {
-        BackendArg::Auto => BackendChoice::Auto,
-        BackendArg::Db => BackendChoice::Db,
-        BackendArg::Cli => BackendChoice::Cli,
-    };
-    let store = Store::open(choice, args.db_immutable)?;
+    let store = args.store.open(args.verbose)?;
     if args.verbose {
-        for note in store.notes() {
-            eprintln!("note: {note}");
-        }
-        eprintln!(
-            "note: reading path infos with the {} backend",
-            store.backend_name()
-        );
+        eprintln!("note: reading path infos with the {} backend", store.kind());
     }
     let mut roots: Vec<String> = Vec::new();
     for input in &args.installables {
         progress.step(format!("resolving {input}"));
-        let resolved = installable::resolve(input, &store, ResolveOptions { build: args.build })?;
+        let resolved = installable::resolve(input, &*store, ResolveOptions { build: args.build })?;
         for p in resolved.paths {
             if !roots.contains(&p) {
                 roots.push(p);
@@ -205,7 +179,7 @@ fn query_store(args: &ClosureArgs, progress: &Progress) -> anyhow::Result<Closur
     }
     progress.step(format!("reading the closure of {} root(s)", roots.len()));
     let started = std::time::Instant::now();
-    let closure = store.closure(&roots)?;
+    let closure = store.closure_with(&roots, Detail::Graph)?;
     if args.verbose {
         eprintln!(
             "note: read {} path infos in {} ms",

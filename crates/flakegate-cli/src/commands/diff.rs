@@ -7,11 +7,11 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use flakegate_diff::{ClosureDiff, DiffReport, DrvDiffOptions, DrvSource, Explained, PackageDiff};
+use flakegate_diff::{ClosureDiff, DiffReport, DrvDiffOptions, Explained, PackageDiff};
 use flakegate_store::installable::{self, Kind, ResolveOptions};
-use flakegate_store::members::{self, Members, MembersDb};
-use flakegate_store::{BackendChoice, Store, StoreDir, drv, profile};
-use nix_derivation::Derivation;
+use flakegate_store::{Closure, Detail, Store, profile};
+
+use super::store_args::BackendArgs;
 
 use crate::exit::Outcome;
 use crate::output::{self, OutputArgs};
@@ -69,12 +69,16 @@ pub struct DiffArgs {
     /// Say on stderr which backend read the store and how long each step took.
     #[arg(short, long, help_heading = "Output")]
     pub verbose: bool,
+
+    #[command(flatten)]
+    pub store: BackendArgs,
 }
 
 const DEFAULT_PROFILE: &str = "/nix/var/nix/profiles/system";
 
 pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
-    let store = Store::open(BackendChoice::Auto, false)?;
+    let opened = args.store.open(args.verbose)?;
+    let store = &*opened;
     let progress = Progress::new(false);
     let opts = DrvDiffOptions {
         max_depth: args.depth,
@@ -88,11 +92,11 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
     args.output.check()?;
     let report = if drv_view {
         progress.step("evaluating derivations");
-        let a = installable::derivation_of(&before, &store)?;
-        let b = installable::derivation_of(&after, &store)?;
+        let a = installable::derivation_of(&before, store)?;
+        let b = installable::derivation_of(&after, store)?;
         progress.step("comparing derivations");
         let started = Instant::now();
-        let report = flakegate_diff::diff_derivations(&source(&store), &a, &b, &opts)?;
+        let report = flakegate_diff::diff_derivations(store, &a, &b, &opts)?;
         note(args, || {
             format!(
                 "compared {} derivation pairs in {} ms",
@@ -111,7 +115,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
     } else {
         progress.step("reading closures");
         let resolve = |s: &str| -> anyhow::Result<String> {
-            let r = installable::resolve(s, &store, ResolveOptions::default())?;
+            let r = installable::resolve(s, store, ResolveOptions::default())?;
             match r.paths.as_slice() {
                 [one] => Ok(one.clone()),
                 _ => bail!("{s}: stands for {} store paths; give one", r.paths.len()),
@@ -119,13 +123,13 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
         };
         let (a, b) = (resolve(&before)?, resolve(&after)?);
         let started = Instant::now();
-        let (old, new, selected) = read_sides(&store, &a, &b)?;
+        let (old, new, selected) = read_sides(store, &a, &b)?;
         note(args, || {
             format!(
                 "read the closures ({} and {} paths) with the {} backend in {} ms",
                 old.paths.len(),
                 new.paths.len(),
-                store.backend_name(),
+                store.kind(),
                 started.elapsed().as_millis()
             )
         });
@@ -142,7 +146,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
         let mut derivations = Vec::new();
         for name in &args.explain {
             progress.step(format!("explaining {name}"));
-            derivations.push(explain(&store, &diff, name, &opts)?);
+            derivations.push(explain(store, &diff, name, &opts)?);
         }
         DiffReport {
             closure: Some(diff),
@@ -165,7 +169,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
     // The process ends here: freeing tens of thousands of strings one by one,
     // and SQLite's page caches, would only add ~10% to a large diff.
     std::mem::forget(report);
-    std::mem::forget(store);
+    std::mem::forget(opened);
     Ok(if args.exit_code && differs {
         Outcome::GateFailed
     } else {
@@ -207,41 +211,25 @@ fn sides(args: &DiffArgs) -> anyhow::Result<(String, String)> {
     }
 }
 
-/// The two closures, read at once (one thread each) from the store database
-/// when the store has one, and the paths the user selected on either side:
-/// the root's direct references, or those of its `sw` (system-path) for a
-/// NixOS system.
+/// The two closures, read at once where the backend can, and the paths the
+/// user selected on either side: the root's direct references, or those of
+/// its `sw` (system-path) for a NixOS system.
 fn read_sides(
-    store: &Store,
+    store: &dyn Store,
     a: &str,
     b: &str,
-) -> anyhow::Result<(Members, Members, BTreeSet<String>)> {
-    let holder =
-        |root: &str| profile::nixos_sw(root, store.store_dir()).unwrap_or_else(|| root.to_owned());
-    let (holder_a, holder_b) = (holder(a), holder(b));
-    let contains =
-        |m: &Members, p: &str| m.paths.binary_search_by(|x| x.path.as_str().cmp(p)).is_ok();
-    let mut selected = BTreeSet::new();
-    let Some(db) = MembersDb::of(store) else {
-        let (old, refs_a) = members::from_store(store, a, &holder_a)?;
-        let (new, refs_b) = members::from_store(store, b, &holder_b)?;
-        selected.extend(refs_a.into_iter().chain(refs_b));
-        return Ok((old, new, selected));
+) -> anyhow::Result<(Closure, Closure, BTreeSet<String>)> {
+    let (a, b) = ([a.to_owned()], [b.to_owned()]);
+    let mut sides = store.closures(&[&a, &b], Detail::Sizes)?.into_iter();
+    let (Some(old), Some(new)) = (sides.next(), sides.next()) else {
+        bail!("the store returned fewer closures than asked for");
     };
-    let (old, new) = std::thread::scope(|s| {
-        let other = s.spawn(|| db.closure(b));
-        let old = db.closure(a);
-        (
-            old,
-            other
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-        )
-    });
-    let (old, new) = (old?, new?);
-    for (m, h) in [(&old, &holder_a), (&new, &holder_b)] {
-        if contains(m, h) {
-            selected.extend(db.references(h)?);
+    let mut selected = BTreeSet::new();
+    for side in [&old, &new] {
+        let root = &side.roots[0];
+        let holder = profile::nixos_sw(root, store.store_dir()).unwrap_or_else(|| root.clone());
+        if side.contains(&holder) {
+            selected.extend(store.references(&holder)?);
         }
     }
     Ok((old, new, selected))
@@ -256,7 +244,7 @@ fn note(args: &DiffArgs, text: impl FnOnce() -> String) {
 
 /// Why package `name` changed: the derivations of its before and after paths.
 fn explain(
-    store: &Store,
+    store: &dyn Store,
     diff: &ClosureDiff,
     name: &str,
     opts: &DrvDiffOptions,
@@ -304,35 +292,9 @@ fn explain(
             .deriver(p)?
             .with_context(|| format!("--explain {name}: the store does not know the .drv of {p}"))
     };
-    let report =
-        flakegate_diff::diff_derivations(&source(store), &deriver(&a)?, &deriver(&b)?, opts)?;
+    let report = flakegate_diff::diff_derivations(store, &deriver(&a)?, &deriver(&b)?, opts)?;
     Ok(Explained {
         package: Some(name.to_owned()),
         report,
     })
-}
-
-/// `.drv` files and small sources, read from the store.
-struct StoreSource {
-    store_dir: StoreDir,
-}
-
-fn source(store: &Store) -> StoreSource {
-    StoreSource {
-        store_dir: store.store_dir().clone(),
-    }
-}
-
-impl DrvSource for StoreSource {
-    fn load(&self, drv_path: &str) -> Result<Derivation, String> {
-        drv::read(drv_path, &self.store_dir).map_err(|e| e.to_string())
-    }
-
-    fn read_small_text(&self, path: &str, limit: u64) -> Option<String> {
-        drv::read_small_text(path, limit)
-    }
-
-    fn store_dir(&self) -> &str {
-        self.store_dir.as_str()
-    }
 }

@@ -7,6 +7,7 @@ mod diff;
 mod lock;
 mod report;
 mod sbom;
+mod store_args;
 
 use clap::Subcommand;
 

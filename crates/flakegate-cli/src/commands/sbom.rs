@@ -7,10 +7,12 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use flakegate_sbom::{Bom, DrvFacts, Format, Options};
-use flakegate_store::backend::attrs_json;
+use flakegate_store::backend::attrs_json::{self, AttrsJsonStore};
 use flakegate_store::installable::{self, Kind, ResolveOptions};
 use flakegate_store::meta_eval::{self, EvalMeta};
-use flakegate_store::{BackendChoice, Closure, Store, StoreDir, StoreError, drv};
+use flakegate_store::{Store, StoreError, drv};
+
+use super::store_args::BackendArgs;
 
 use crate::exit::Outcome;
 use crate::output::{put, write_file};
@@ -58,14 +60,8 @@ pub struct SbomArgs {
     /// Build the installable when it is not realised (runtime SBOMs).
     #[arg(long, conflicts_with = "buildtime", help_heading = "Store")]
     pub build: bool,
-    /// Where path infos come from: the store database, `nix path-info`, or
-    /// the database with a fallback to `nix` (default).
-    #[arg(long, value_enum, default_value_t = BackendArg::Auto, help_heading = "Store")]
-    pub backend: BackendArg,
-    /// Open the store database as immutable (no locks; may read torn data
-    /// while Nix writes).
-    #[arg(long, help_heading = "Store")]
-    pub db_immutable: bool,
+    #[command(flatten)]
+    pub store: BackendArgs,
     /// Run as a Nix builder (see the flake's lib.sbom): read the closure,
     /// the .drv and the evaluated metadata from $NIX_ATTRS_JSON_FILE or
     /// ./.attrs.json and write the document to $out.
@@ -80,13 +76,6 @@ pub enum FormatArg {
     Cyclonedx,
     /// SPDX 2.3 JSON.
     Spdx,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum BackendArg {
-    Auto,
-    Db,
-    Cli,
 }
 
 impl FormatArg {
@@ -118,17 +107,12 @@ pub fn run(args: &SbomArgs) -> anyhow::Result<Outcome> {
         .as_deref()
         .context("no installable given (try `flakegate sbom .#pkg`, or --help)")?;
     let progress = Progress::new(false);
-    let store = Store::open(backend(args.backend), args.db_immutable)?;
-    if args.verbose {
-        for note in store.notes() {
-            eprintln!("note: {note}");
-        }
-    }
+    let store = args.store.open(args.verbose)?;
     let started = std::time::Instant::now();
     let bom = if args.buildtime {
-        buildtime(input, &store, &opts, &progress, args.verbose)?
+        buildtime(input, &*store, &opts, &progress, args.verbose)?
     } else {
-        runtime(input, &store, args.build, &opts, &progress, args.verbose)?
+        runtime(input, &*store, args.build, &opts, &progress, args.verbose)?
     };
     progress.finish();
     if args.verbose {
@@ -161,14 +145,6 @@ pub fn run(args: &SbomArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-fn backend(arg: BackendArg) -> BackendChoice {
-    match arg {
-        BackendArg::Auto => BackendChoice::Auto,
-        BackendArg::Db => BackendChoice::Db,
-        BackendArg::Cli => BackendChoice::Cli,
-    }
-}
-
 /// `SOURCE_DATE_EPOCH` (seconds), the only date an SBOM carries.
 fn source_date_epoch() -> anyhow::Result<Option<i64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
@@ -183,7 +159,7 @@ fn source_date_epoch() -> anyhow::Result<Option<i64>> {
 
 fn runtime(
     input: &str,
-    store: &Store,
+    store: &dyn Store,
     build: bool,
     opts: &Options,
     progress: &Progress,
@@ -211,7 +187,7 @@ fn runtime(
     };
     progress.step("reading the derivation graph");
     let drvs = match &root_drv {
-        Some(d) => match read_drvs(d, store.store_dir()) {
+        Some(d) => match read_drvs(d, store) {
             Ok(drvs) => drvs,
             Err(e) => {
                 // The store path is still described, by its store facts.
@@ -252,7 +228,7 @@ fn runtime(
 
 fn buildtime(
     input: &str,
-    store: &Store,
+    store: &dyn Store,
     opts: &Options,
     progress: &Progress,
     verbose: bool,
@@ -267,7 +243,7 @@ fn buildtime(
     };
     progress.step("reading the derivation graph");
     let started = std::time::Instant::now();
-    let drvs = read_drvs(&root_drv, store.store_dir())?;
+    let drvs = read_drvs(&root_drv, store)?;
     if verbose {
         eprintln!(
             "note: read {} .drv files in {} ms",
@@ -300,9 +276,9 @@ fn buildtime(
 }
 
 /// The closure of a `.drv`, each file read once.
-fn read_drvs(root: &str, store_dir: &StoreDir) -> anyhow::Result<BTreeMap<String, DrvFacts>> {
-    let graph = drv::closure(&[root.to_owned()], store_dir)?;
-    Ok(DrvFacts::read_all(&graph, store_dir)?)
+fn read_drvs(root: &str, store: &dyn Store) -> anyhow::Result<BTreeMap<String, DrvFacts>> {
+    let graph = drv::closure(&[root.to_owned()], store)?;
+    Ok(DrvFacts::read_all(&graph, store.store_dir())?)
 }
 
 /// Inside a build (lib.sbom): the runtime closure from
@@ -312,12 +288,7 @@ fn in_build(args: &SbomArgs, opts: &Options) -> anyhow::Result<Outcome> {
     let file = attrs_json::locate();
     let attrs = attrs_json::read(&file)?;
     let name = file.display().to_string();
-    let out = attrs
-        .outputs
-        .get("out")
-        .and_then(serde_json::Value::as_str)
-        .map(PathBuf::from)
-        .with_context(|| format!("{name}: no outputs.out to write the SBOM to"))?;
+    let out = attrs.out_path(&file)?;
     let meta = match attrs.attrs.get("sbomMeta") {
         Some(serde_json::Value::String(json)) => Some(
             EvalMeta::from_json(json.as_bytes())
@@ -326,21 +297,18 @@ fn in_build(args: &SbomArgs, opts: &Options) -> anyhow::Result<Outcome> {
         None | Some(serde_json::Value::Null) => None,
         Some(_) => bail!("{name}: sbomMeta is not a JSON string"),
     };
-    // Inside a build Nix sets `NIX_STORE` to the store directory.
-    let store_dir = std::env::var("NIX_STORE")
-        .ok()
-        .filter(|d| d.starts_with('/'))
-        .map_or_else(StoreDir::from_env, |d| StoreDir::new(&d));
-    let drvs = match attrs
+    let drv_path = attrs
         .attrs
         .get("drvPath")
         .and_then(serde_json::Value::as_str)
-    {
-        Some(d) => read_drvs(d, &store_dir)?,
+        .map(str::to_owned);
+    let store = AttrsJsonStore::new(attrs.closure);
+    let drvs = match drv_path {
+        Some(d) => read_drvs(&d, &store)?,
         None => BTreeMap::new(),
     };
-    let closure: Closure = attrs.closure;
-    let bom = flakegate_sbom::runtime(&closure, &drvs, meta.as_ref(), opts)?;
+    let closure = store.exported();
+    let bom = flakegate_sbom::runtime(closure, &drvs, meta.as_ref(), opts)?;
     let text = flakegate_sbom::render(&bom, args.format.format());
     write_file(&out, text.as_bytes())?;
     println!(

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::{Closure, PathInfo, StoreDir, StoreError, hash};
+use crate::store::{Detail, DrvSource, Store};
+use crate::{Closure, PathInfo, StoreDir, StoreError, StoreUrl, hash};
 
 /// What a build's `.attrs.json` tells flakegate.
 #[derive(Debug)]
@@ -23,6 +24,92 @@ pub struct BuildAttrs {
     pub outputs: Map<String, Value>,
     /// Every attribute, for settings passed from Nix (`maxSize`, …).
     pub attrs: Map<String, Value>,
+}
+
+impl BuildAttrs {
+    /// The build's `out` output, where it writes its results; `file` is the
+    /// `.attrs.json` read, for the error.
+    pub fn out_path(&self, file: &Path) -> Result<PathBuf, StoreError> {
+        self.outputs
+            .get("out")
+            .and_then(Value::as_str)
+            .map(PathBuf::from)
+            .ok_or_else(|| StoreError::BadAttrsJson {
+                file: file.display().to_string(),
+                reason: "no outputs.out to write to".into(),
+            })
+    }
+}
+
+/// A build's exported closure as a [`Store`]: the only store a check running
+/// inside a build can read. Its paths are the exported closure; `.drv` files
+/// are read from disk (a build can read those that are its inputs).
+pub struct AttrsJsonStore {
+    closure: Closure,
+    url: StoreUrl,
+}
+
+impl AttrsJsonStore {
+    #[must_use]
+    pub fn new(closure: Closure) -> Self {
+        Self {
+            closure,
+            url: StoreUrl::Local {
+                store_dir: StoreDir::of_build(),
+                state_dir: StoreDir::state_dir(),
+            },
+        }
+    }
+
+    /// The exported closure, as read.
+    #[must_use]
+    pub fn exported(&self) -> &Closure {
+        &self.closure
+    }
+
+    fn find(&self, path: &str) -> Option<&PathInfo> {
+        self.closure
+            .paths
+            .binary_search_by(|p| p.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.closure.paths[i])
+    }
+}
+
+impl DrvSource for AttrsJsonStore {
+    fn store_dir(&self) -> &StoreDir {
+        self.url.store_dir()
+    }
+}
+
+impl Store for AttrsJsonStore {
+    fn url(&self) -> &StoreUrl {
+        &self.url
+    }
+
+    fn kind(&self) -> &'static str {
+        "attrs-json"
+    }
+
+    fn is_valid(&self, path: &str) -> Result<bool, StoreError> {
+        Ok(self.find(path).is_some())
+    }
+
+    fn path_info(&self, path: &str) -> Result<Option<PathInfo>, StoreError> {
+        Ok(self.find(path).cloned())
+    }
+
+    /// The exported closure has every field it will ever have; `detail`
+    /// changes nothing.
+    fn closure_with(&self, roots: &[String], _detail: Detail) -> Result<Closure, StoreError> {
+        if roots == self.closure.roots.as_slice() {
+            return Ok(self.closure.clone());
+        }
+        if let Some(root) = roots.iter().find(|r| self.find(r).is_none()) {
+            return Err(StoreError::NotValid { path: root.clone() });
+        }
+        Ok(Closure::new(roots.to_vec(), self.closure.paths.clone()).restricted_to_roots())
+    }
 }
 
 /// Where Nix put the file: `$NIX_ATTRS_JSON_FILE` (newer Nix), else
@@ -110,12 +197,10 @@ pub fn parse(bytes: &[u8]) -> Result<BuildAttrs, String> {
         }
     }
     roots.dedup();
-    // Inside a build Nix sets `NIX_STORE` to the store directory.
-    let store_dir = std::env::var("NIX_STORE")
-        .ok()
-        .filter(|d| d.starts_with('/'))
-        .map_or_else(StoreDir::from_env, |d| StoreDir::new(&d));
-    let closure = Closure::new(roots, paths);
+    let store_dir = StoreDir::of_build();
+    let closure = Closure::new(roots, paths)
+        .countable()
+        .map_err(|e| e.to_string())?;
     // Exported roots may be sub-paths or derivation outputs given as strings
     // with context; they must name closure members.
     if let Some((from, to)) = closure.dangling_references().first() {

@@ -14,19 +14,71 @@
 
 use serde_json::{Map, Value};
 
-use crate::{Closure, PathInfo, StoreDir, StoreError, hash, nix};
+use crate::store::{Detail, DrvSource, Store};
+use crate::{Closure, PathInfo, StoreDir, StoreError, StoreUrl, hash, nix};
 
 pub struct CliBackend {
-    store_dir: StoreDir,
+    url: StoreUrl,
+    allow_dangling: bool,
 }
 
 impl CliBackend {
+    /// Reads the local store in `store_dir` (`nix` finds its state the way
+    /// it always does).
     #[must_use]
     pub fn new(store_dir: StoreDir) -> Self {
-        Self { store_dir }
+        Self {
+            url: StoreUrl::Local {
+                store_dir,
+                state_dir: StoreDir::state_dir(),
+            },
+            allow_dangling: false,
+        }
     }
 
-    pub fn is_valid(&self, path: &str) -> Result<bool, StoreError> {
+    /// Reads closures whose references point at paths `nix` does not list
+    /// (a broken store) instead of failing.
+    #[must_use]
+    pub fn allowing_dangling(mut self, allow: bool) -> Self {
+        self.allow_dangling = allow;
+        self
+    }
+
+    /// `nix path-info --json [--recursive] PATHS`, parsed.
+    fn query(&self, paths: &[String], recursive: bool) -> Result<ParsedPathInfos, StoreError> {
+        let mut args: Vec<String> = vec!["path-info".into(), "--json".into()];
+        if recursive {
+            args.push("--recursive".into());
+        }
+        args.extend(json_format_args()?);
+        args.extend(paths.iter().cloned());
+        let out = nix::run_nix(&args)?;
+        parse_path_info_json(&out, self.url.store_dir()).map_err(|reason| StoreError::BadNixJson {
+            command: format!(
+                "nix path-info --json{}",
+                if recursive { " --recursive" } else { "" }
+            ),
+            reason,
+        })
+    }
+}
+
+impl DrvSource for CliBackend {
+    fn store_dir(&self) -> &StoreDir {
+        self.url.store_dir()
+    }
+}
+
+impl Store for CliBackend {
+    fn url(&self) -> &StoreUrl {
+        &self.url
+    }
+
+    fn kind(&self) -> &'static str {
+        "cli"
+    }
+
+    fn is_valid(&self, path: &str) -> Result<bool, StoreError> {
         let args = vec![
             "--check-validity".to_owned(),
             "--print-invalid".to_owned(),
@@ -36,7 +88,19 @@ impl CliBackend {
         Ok(String::from_utf8_lossy(&out).trim().is_empty())
     }
 
-    pub fn deriver(&self, path: &str) -> Result<Option<String>, StoreError> {
+    fn path_info(&self, path: &str) -> Result<Option<PathInfo>, StoreError> {
+        if !self.is_valid(path)? {
+            return Ok(None);
+        }
+        let parsed = self.query(&[path.to_owned()], false)?;
+        Ok(parsed
+            .valid
+            .into_iter()
+            .find(|p| p.path == path)
+            .map(PathInfo::normalise))
+    }
+
+    fn recorded_deriver(&self, path: &str) -> Result<Option<String>, StoreError> {
         let args = vec![
             "--query".to_owned(),
             "--deriver".to_owned(),
@@ -47,7 +111,8 @@ impl CliBackend {
         Ok(text.starts_with('/').then_some(text))
     }
 
-    pub fn closure(&self, roots: &[String]) -> Result<Closure, StoreError> {
+    /// `nix path-info` prints every field whatever `detail` asks for.
+    fn closure_with(&self, roots: &[String], _detail: Detail) -> Result<Closure, StoreError> {
         if roots.is_empty() {
             return Ok(Closure::new(Vec::new(), Vec::new()));
         }
@@ -56,23 +121,15 @@ impl CliBackend {
                 return Err(StoreError::NotValid { path: root.clone() });
             }
         }
-        let mut args: Vec<String> = ["path-info", "--json", "--recursive"]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect();
-        args.extend(json_format_args()?);
-        args.extend(roots.iter().cloned());
-        let out = nix::run_nix(&args)?;
-        let parsed = parse_path_info_json(&out, &self.store_dir).map_err(|reason| {
-            StoreError::BadNixJson {
-                command: "nix path-info --json --recursive".into(),
-                reason,
-            }
-        })?;
+        let parsed = self.query(roots, true)?;
         if let Some(path) = parsed.invalid.first() {
             return Err(StoreError::NotValid { path: path.clone() });
         }
-        Ok(Closure::new(roots.to_vec(), parsed.valid))
+        // Nix's answer is checked, not trusted: every root present, every
+        // reference listed.
+        Closure::new(roots.to_vec(), parsed.valid)
+            .resolved(self.allow_dangling)?
+            .countable()
     }
 }
 
