@@ -268,7 +268,7 @@ fn derivation_view_of_special_derivations() {
             .as_array()
             .expect("env")
             .iter()
-            .any(|e| e["name"] == "__json.settings" && !e["hashesOnly"].as_bool().unwrap_or(true))
+            .any(|e| e["name"] == "__json.settings" && !e["consequence"].as_bool().unwrap_or(true))
     );
     // A fixed-output source: the expected hash itself changed.
     let src = by_name("widget-src.tar.gz");
@@ -278,7 +278,7 @@ fn derivation_view_of_special_derivations() {
             .expect("fixed")
             .starts_with("fixed:sha256:")
     );
-    assert_eq!(src["outputs"][0]["hashesOnly"], false);
+    assert_eq!(src["outputs"][0]["consequence"], false);
     // The root: a word diff of a long flag list, and a small text source diffed by lines.
     let root = &derivations[0];
     let flags = root["env"]
@@ -311,7 +311,7 @@ fn derivation_view_of_special_derivations() {
     assert_eq!(inserted, vec!["new: dark mode\n"]);
     let args = root["args"].as_object().expect("args differ");
     assert_eq!(
-        args["hashesOnly"], true,
+        args["consequence"], true,
         "CA placeholders and input hashes are masked: {args:?}"
     );
     let terminal = run(&["diff", &a, &b, "--color", "never"]);

@@ -5,6 +5,7 @@
 
 pub mod closure_diff;
 pub mod drv_diff;
+mod identity;
 mod pairing;
 mod parallel;
 pub mod report;

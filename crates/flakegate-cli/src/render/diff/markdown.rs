@@ -135,7 +135,7 @@ fn derivations(o: &mut String, r: &DrvDiffReport, full: bool) {
             .chain([&d.system, &d.builder, &d.args].into_iter().flatten())
             .chain(&d.env)
         {
-            if !f.hashes_only || full {
+            if !f.consequence || full {
                 let _ = writeln!(o, "{}: {}", f.name, field_text(f, full));
             }
         }

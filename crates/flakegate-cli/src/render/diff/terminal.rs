@@ -169,7 +169,7 @@ fn pair(o: &mut String, d: &DrvPairDiff, p: Paint, full: bool) {
         )
         .chain(d.env.iter().map(|f| ("env", f)));
     for (kind, f) in fields {
-        if f.hashes_only && !full {
+        if f.consequence && !full {
             hidden += 1;
             continue;
         }
