@@ -115,7 +115,11 @@ pub fn analyse(closure: &Closure, opts: &AnalyseOptions) -> ClosureReport {
         top_by_self: by_self,
         top_by_added,
         duplicates: duplicates::find(&graph, &names),
-        why: opts.why.iter().map(|q| why::explain(&graph, q)).collect(),
+        why: opts
+            .why
+            .iter()
+            .flat_map(|q| why::explain(&graph, q))
+            .collect(),
         baseline: None,
         gates: Vec::new(),
         status: Status::Pass,
