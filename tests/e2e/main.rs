@@ -1,6 +1,7 @@
 //! End-to-end tests: the `flakegate` binary against a real Nix and real fixture closures.
 
 mod bench;
+mod build;
 mod closure;
 mod diff;
 mod flake;

@@ -218,15 +218,10 @@ fn resolve_drv(
     })
 }
 
-/// Builds a derivation and returns its output paths.
+/// Builds a derivation and returns its output paths; the build's log goes to
+/// stderr as it comes (see [`crate::realise`]).
 fn realise(drv_path: &str) -> Result<Vec<String>, StoreError> {
-    let out = nix::run("nix-store", &["--realise".to_owned(), drv_path.to_owned()])?;
-    Ok(String::from_utf8_lossy(&out)
-        .lines()
-        .map(str::trim)
-        .filter(|l| l.starts_with('/'))
-        .map(str::to_owned)
-        .collect())
+    crate::realise::realise(drv_path)
 }
 
 /// Evaluates a flake attribute without the eval cache (a stale cache would

@@ -20,6 +20,7 @@ pub mod name;
 pub mod nix;
 mod path_info;
 pub mod profile;
+mod realise;
 pub mod store_dir;
 
 pub use backend::{Backend, BackendChoice, Store};
