@@ -241,7 +241,14 @@ struct FlakeValue {
 }
 
 fn eval_flake(reference: &str) -> Result<FlakeValue, StoreError> {
-    let out = nix::eval_apply(reference, FLAKE_APPLY)?;
+    // The error names what the user typed, not the internal `--apply`.
+    let out = nix::eval_apply(reference, FLAKE_APPLY).map_err(|e| match e {
+        StoreError::Nix { message, .. } => StoreError::Nix {
+            command: format!("nix eval {reference}"),
+            message,
+        },
+        other => other,
+    })?;
     serde_json::from_slice(&out).map_err(|e| StoreError::BadNixJson {
         command: format!("nix eval {reference}"),
         reason: e.to_string(),

@@ -3,13 +3,13 @@
 mod markdown;
 mod terminal;
 
-use flakegate_diff::closure_diff::{PackageChange, PackageDiff};
-use flakegate_diff::drv_diff::FieldChange;
-
 use flakegate_diff::DiffReport;
+use flakegate_diff::closure_diff::{PackageChange, PackageDiff};
+use flakegate_diff::drv_diff::{DrvPairDiff, DrvSummary, FieldChange};
+use flakegate_diff::text_diff::Chunk;
 use flakegate_report::units::{count, size};
 
-use super::{Paint, Render};
+use super::{Paint, Render, counted};
 
 impl Render for DiffReport {
     fn terminal(&self, paint: Paint) -> String {
@@ -53,6 +53,74 @@ fn section(kind: PackageChange) -> &'static str {
         PackageChange::Removed => "Removed",
         PackageChange::Rebuilt => "Rebuilt (same version, new build)",
     }
+}
+
+/// The derivation view's headline: how many pairs differ, how many changed
+/// by themselves (the causes), how many only through their inputs.
+fn drv_headline(s: &DrvSummary) -> String {
+    let pairs = counted(s.compared, "derivation pair differs", "derivation pairs differ");
+    let through = s.compared.saturating_sub(s.with_own_changes);
+    let mut text = match (s.with_own_changes, through) {
+        (_, 0) if s.compared == 1 => format!("{pairs}, with changes of its own"),
+        (_, 0) => format!("{pairs}, all with changes of their own"),
+        (0, _) => format!("{pairs}, all only through their inputs"),
+        (own, _) => format!(
+            "{pairs}: {} with changes of {}, {} only through {}",
+            count(u64::try_from(own).unwrap_or(u64::MAX)),
+            if own == 1 { "its own" } else { "their own" },
+            count(u64::try_from(through).unwrap_or(u64::MAX)),
+            if through == 1 { "its inputs" } else { "their inputs" },
+        ),
+    };
+    if s.not_followed > 0 {
+        text.push_str(&format!(
+            "; {} not followed (--depth)",
+            counted(s.not_followed, "changed input", "changed inputs")
+        ));
+    }
+    text
+}
+
+/// `widget-1.0 → widget-1.1`, or the one name when it did not change.
+fn pair_title(d: &DrvPairDiff) -> String {
+    if d.name_before == d.name_after {
+        d.name_before.clone()
+    } else {
+        format!("{} → {}", d.name_before, d.name_after)
+    }
+}
+
+/// `because curl 8.9.1 → 8.10.0, etc-motd` for a pair that changed only
+/// through its inputs; empty for a cause.
+fn because(d: &DrvPairDiff) -> String {
+    if d.own_changes || d.because.is_empty() {
+        return String::new();
+    }
+    let names: Vec<&str> = d.because.iter().map(|b| b.name.as_str()).collect();
+    format!("because {}", names.join(", "))
+}
+
+/// `N more values differ only through changed inputs`, for the hidden ones.
+fn hidden_values(n: usize) -> String {
+    format!(
+        "{} only through changed inputs",
+        counted(n, "more value differs", "more values differ")
+    )
+}
+
+/// A word diff on one line: unchanged runs cut to their ends (unless
+/// `full`), changes through `mark(tag, text)`; newlines shown as `⏎` so that
+/// a value never breaks the report's indentation.
+fn word_diff(chunks: &[Chunk], full: bool, mark: impl Fn(&str, &str) -> String) -> String {
+    let mut line = String::new();
+    for c in chunks {
+        if c.tag == "equal" {
+            line.push_str(&context(&c.text, full));
+        } else {
+            line.push_str(&mark(&c.tag, &c.text.replace('\n', "⏎")));
+        }
+    }
+    line
 }
 
 /// `8.9.1 → 8.10.0`, `3.3.0`, `1.7.1` for a package's versions.
