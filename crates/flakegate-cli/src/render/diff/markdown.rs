@@ -112,10 +112,12 @@ fn closure(o: &mut String, c: &ClosureDiff, full: bool) {
         );
     }
     if c.packages.len() > limit {
+        let more = c.packages.len() - limit;
         let _ = writeln!(
             o,
-            "\n… and {} more (`--full` lists them all; `--json` has every one).",
-            counted(c.packages.len() - limit, "package", "packages")
+            "\n… and {} more {} (`--full` lists them all; `--json` has every one).",
+            n(more),
+            if more == 1 { "package" } else { "packages" }
         );
     }
     o.push('\n');
