@@ -4,6 +4,7 @@ mod bench;
 mod build;
 mod closure;
 mod diff;
+mod errors;
 mod flake;
 mod report;
 mod sbom;

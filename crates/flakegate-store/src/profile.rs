@@ -56,12 +56,10 @@ pub fn generations(profile: &Path) -> Result<Vec<Generation>, StoreError> {
         if std::fs::symlink_metadata(profile).is_err() {
             return Err(StoreError::Missing { input });
         }
-        return Err(StoreError::io(
+        return Err(StoreError::NotAProfile {
             input,
-            std::io::Error::other(format!(
-                "not a profile: no generations ({name}-N-link) next to it"
-            )),
-        ));
+            name: name.to_owned(),
+        });
     }
     Ok(out)
 }

@@ -27,8 +27,8 @@ Examples:
   # packages, largest size change first, then why openssl changed
   flakegate diff ./result-old ./result --sort delta --explain openssl
   # derivations of two flake outputs: nothing is built
-  flakegate diff github:o/r/main#nixosConfigurations.h.config.system.build.toplevel \\
-      .#nixosConfigurations.h.config.system.build.toplevel
+  attr=nixosConfigurations.h.config.system.build.toplevel
+  flakegate diff \"github:o/r/main#$attr\" \".#$attr\"
   flakegate diff old.drv new.drv --depth 3
   flakegate diff ./result-old ./result --markdown >> \"$GITHUB_STEP_SUMMARY\"
 

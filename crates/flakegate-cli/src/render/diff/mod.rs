@@ -180,3 +180,52 @@ fn field_text(f: &FieldChange, full: bool) -> String {
         (None, None) => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunk(tag: &str, text: &str) -> Chunk {
+        Chunk {
+            tag: tag.to_owned(),
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_word_diff_stays_on_one_line() {
+        let chunks = [
+            chunk("equal", "echo a\n"),
+            chunk("delete", "old\nline"),
+            chunk("insert", "new\nline"),
+        ];
+        let line = word_diff(&chunks, false, |tag, text| format!("<{tag}:{text}>"));
+        assert_eq!(line, "echo a⏎<delete:old⏎line><insert:new⏎line>");
+    }
+
+    #[test]
+    fn headlines_count_in_words() {
+        let summary = |compared, with_own_changes, not_followed| DrvSummary {
+            compared,
+            with_own_changes,
+            not_followed,
+        };
+        assert_eq!(
+            drv_headline(&summary(1, 1, 0)),
+            "1 derivation pair differs, with changes of its own"
+        );
+        assert_eq!(
+            drv_headline(&summary(4, 4, 0)),
+            "4 derivation pairs differ, all with changes of their own"
+        );
+        assert_eq!(
+            drv_headline(&summary(18_257, 7, 1)),
+            "18,257 derivation pairs differ: 7 with changes of their own, \
+             18,250 only through their inputs; 1 changed input not followed (--depth)"
+        );
+        assert_eq!(
+            hidden_values(1),
+            "1 more value differs only through changed inputs"
+        );
+    }
+}
