@@ -445,3 +445,70 @@ fn markdown_stays_within_a_step_summary() {
     let full = run(&["diff", &old, &new, "--markdown", "--full"]);
     assert_eq!(rows(&stdout(&full)), 625);
 }
+
+#[test]
+fn large_package_diffs_stay_readable() {
+    // 5,000 paths per side: ~625 version changes, thousands of rebuilds.
+    let old = kit::synthetic_closure_seeded(5000, "a");
+    let new = kit::synthetic_closure_seeded(5000, "b");
+    let report = json(&["diff", &old, &new, "--json"]);
+    let summary = &report["closure"]["summary"];
+    let listed = ["upgraded", "downgraded", "changed", "added", "removed"]
+        .iter()
+        .map(|k| summary[k].as_u64().expect("count"))
+        .sum::<u64>();
+    let rebuilt = summary["rebuilt"].as_u64().expect("rebuilt");
+    assert!(rebuilt > 1000, "{summary}");
+    let terminal = stdout(&run(&["diff", &old, &new, "--color", "never"]));
+    // One line per listed package, a few headings, one line for every rebuild.
+    let lines = u64::try_from(terminal.lines().count()).expect("lines");
+    assert!(lines <= listed + 20, "{lines} lines for {listed} packages");
+    assert!(terminal.contains("5,000 paths"), "thousands separators");
+    assert!(
+        terminal.contains(&format!(
+            "Rebuilt, same version: {} packages",
+            count(rebuilt)
+        )),
+        "{terminal}"
+    );
+    let all = stdout(&run(&["diff", &old, &new, "--rebuilt", "--color", "never"]));
+    assert!(u64::try_from(all.lines().count()).expect("lines") > listed + rebuilt);
+    // --sort: within each kind of change, by size or by size change.
+    let order = |by: &str, key: fn(&Value) -> u64| {
+        let sorted = json(&["diff", &old, &new, "--json", "--sort", by]);
+        let packages = sorted["closure"]["packages"]
+            .as_array()
+            .expect("packages")
+            .clone();
+        assert_eq!(
+            packages.len(),
+            report["closure"]["packages"].as_array().expect("p").len()
+        );
+        for w in packages.windows(2) {
+            if w[0]["change"] == w[1]["change"] {
+                assert!(
+                    key(&w[0]) >= key(&w[1]),
+                    "--sort {by}: {} before {}",
+                    w[0],
+                    w[1]
+                );
+            }
+        }
+    };
+    order("delta", |p| {
+        p["sizeDelta"].as_i64().expect("delta").unsigned_abs()
+    });
+    order("size", |p| {
+        p["beforeSize"]
+            .as_u64()
+            .expect("size")
+            .max(p["afterSize"].as_u64().expect("size"))
+    });
+    // Equal sides say so.
+    let same = stdout(&run(&["diff", &old, &old]));
+    assert!(same.contains("No differences: 5,000 paths"), "{same}");
+}
+
+fn count(n: u64) -> String {
+    flakegate_report::units::count(n)
+}

@@ -26,7 +26,10 @@ fn a_missing_flake_attribute_names_the_reference_not_internals() {
     .expect("write flake.nix");
     let reference = format!("path:{}#nope", dir.path().display());
     let err = error_of(&run(&["closure", &reference]));
-    assert!(!err.contains("--apply") && !err.contains("isAttrs"), "{err}");
+    assert!(
+        !err.contains("--apply") && !err.contains("isAttrs"),
+        "{err}"
+    );
     assert_snapshot!("missing_flake_attribute", err);
 }
 
@@ -54,7 +57,11 @@ fn a_missing_store_database_says_where_and_what_else_to_try() {
 fn a_missing_profile_is_missing_not_an_invalid_store_path() {
     let dir = tempfile::tempdir().expect("tempdir");
     let missing = dir.path().join("no-such-profile");
-    let err = error_of(&run(&["diff", "--profile", missing.to_str().expect("utf8")]));
+    let err = error_of(&run(&[
+        "diff",
+        "--profile",
+        missing.to_str().expect("utf8"),
+    ]));
     assert!(!err.contains("store path"), "{err}");
     assert_snapshot!("missing_profile", err);
     // A file that is there but has no generations next to it.

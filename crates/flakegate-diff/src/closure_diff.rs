@@ -53,12 +53,9 @@ impl ClosureDiff {
     pub fn sort_packages(&mut self, key: SortKey) {
         match key {
             SortKey::Name => {}
-            SortKey::Size => self.packages.sort_by_key(|p| {
-                (
-                    p.change,
-                    std::cmp::Reverse(p.before_size.max(p.after_size)),
-                )
-            }),
+            SortKey::Size => self
+                .packages
+                .sort_by_key(|p| (p.change, std::cmp::Reverse(p.before_size.max(p.after_size)))),
             SortKey::Delta => self
                 .packages
                 .sort_by_key(|p| (p.change, std::cmp::Reverse(p.size_delta.unsigned_abs()))),

@@ -120,9 +120,9 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
     let (before, after) = sides(args)?;
     let drv_view = args.drv
         || !args.build
-            && [&before, &after].iter().any(|s| {
-                matches!(installable::classify(s), Kind::Flake(_)) || s.ends_with(".drv")
-            });
+            && [&before, &after]
+                .iter()
+                .any(|s| matches!(installable::classify(s), Kind::Flake(_)) || s.ends_with(".drv"));
     args.output.check()?;
     let report = if drv_view {
         progress.step("evaluating derivations");

@@ -58,7 +58,11 @@ fn section(kind: PackageChange) -> &'static str {
 /// The derivation view's headline: how many pairs differ, how many changed
 /// by themselves (the causes), how many only through their inputs.
 fn drv_headline(s: &DrvSummary) -> String {
-    let pairs = counted(s.compared, "derivation pair differs", "derivation pairs differ");
+    let pairs = counted(
+        s.compared,
+        "derivation pair differs",
+        "derivation pairs differ",
+    );
     let through = s.compared.saturating_sub(s.with_own_changes);
     let mut text = match (s.with_own_changes, through) {
         (_, 0) if s.compared == 1 => format!("{pairs}, with changes of its own"),
@@ -69,7 +73,11 @@ fn drv_headline(s: &DrvSummary) -> String {
             count(u64::try_from(own).unwrap_or(u64::MAX)),
             if own == 1 { "its own" } else { "their own" },
             count(u64::try_from(through).unwrap_or(u64::MAX)),
-            if through == 1 { "its inputs" } else { "their inputs" },
+            if through == 1 {
+                "its inputs"
+            } else {
+                "their inputs"
+            },
         ),
     };
     if s.not_followed > 0 {
