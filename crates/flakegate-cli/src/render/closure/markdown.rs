@@ -79,39 +79,43 @@ pub fn render(r: &ClosureReport) -> String {
         }
         i = end;
     }
-    if !r.top_by_added.is_empty() {
-        let _ = writeln!(
-            o,
-            "<details><summary>Largest by added size</summary>\n\n| Added | Self | Exclusive | Path |\n|---:|---:|---:|---|"
-        );
-        for e in &r.top_by_added {
-            let _ = writeln!(
-                o,
+    let added: Vec<String> = r
+        .top_by_added
+        .iter()
+        .map(|e| {
+            format!(
                 "| {} | {} | {} | {} |",
                 size(e.added_size),
                 size(e.self_size),
                 size(e.exclusive_size),
                 code(short(&e.path))
-            );
-        }
-        let _ = writeln!(o, "\n</details>\n");
-    }
-    if !r.top_by_self.is_empty() {
-        let _ = writeln!(
-            o,
-            "<details><summary>Largest by self size</summary>\n\n| Self | Added | Path |\n|---:|---:|---|"
-        );
-        for e in &r.top_by_self {
-            let _ = writeln!(
-                o,
+            )
+        })
+        .collect();
+    folded_table(
+        &mut o,
+        "Largest by added size",
+        "| Added | Self | Exclusive | Path |\n|---:|---:|---:|---|",
+        &added,
+    );
+    let by_self: Vec<String> = r
+        .top_by_self
+        .iter()
+        .map(|e| {
+            format!(
                 "| {} | {} | {} |",
                 size(e.self_size),
                 size(e.added_size),
                 code(short(&e.path))
-            );
-        }
-        let _ = writeln!(o, "\n</details>\n");
-    }
+            )
+        })
+        .collect();
+    folded_table(
+        &mut o,
+        "Largest by self size",
+        "| Self | Added | Path |\n|---:|---:|---|",
+        &by_self,
+    );
     for root in r.roots.iter().filter(|x| !x.direct_dependencies.is_empty()) {
         let _ = writeln!(
             o,
@@ -147,4 +151,16 @@ pub fn render(r: &ClosureReport) -> String {
         let _ = writeln!(o, "\n</details>\n");
     }
     o
+}
+
+/// A table folded under a `<details>` summary; nothing when it has no rows.
+fn folded_table(o: &mut String, summary: &str, header: &str, rows: &[String]) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "<details><summary>{summary}</summary>\n\n{header}");
+    for row in rows {
+        let _ = writeln!(o, "{row}");
+    }
+    let _ = writeln!(o, "\n</details>\n");
 }

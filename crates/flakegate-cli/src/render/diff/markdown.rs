@@ -5,13 +5,14 @@ use std::fmt::Write;
 use flakegate_diff::DiffReport;
 use flakegate_diff::closure_diff::{ClosureDiff, PackageChange};
 use flakegate_diff::drv_diff::{DrvDiffReport, DrvPairDiff};
-use flakegate_report::units::{count, signed_size, size};
+use flakegate_report::units::signed_size;
 use flakegate_store::name::store_path_name;
 
 use super::{
-    because, drv_headline, field_text, hidden_values, pair_title, section, versions, word_diff,
+    because, drv_headline, field_text, hidden_values, n, no_differences, pair_title, section,
+    shown_and_through, totals, versions, word_diff,
 };
-use crate::render::{counted, html_code, md_code as code};
+use crate::render::{html_code, md_code as code};
 
 const SHOWN_PAIRS: usize = 12;
 
@@ -34,10 +35,6 @@ pub fn render(out: &DiffReport, full: bool) -> String {
     o
 }
 
-fn n(x: usize) -> String {
-    count(u64::try_from(x).unwrap_or(u64::MAX))
-}
-
 /// Package rows a Markdown report shows without --full: GitHub caps a step
 /// summary at 1 MiB, and a PR comment is read, not searched.
 const SHOWN_PACKAGES: usize = 300;
@@ -58,26 +55,12 @@ fn closure(o: &mut String, c: &ClosureDiff, full: bool) {
         code(store_path_name(&c.before.root)),
         code(store_path_name(&c.after.root)),
     );
-    if c.packages.is_empty() && s.paths_added + s.paths_removed == 0 {
-        let _ = writeln!(
-            o,
-            "No differences: {}, {} on both sides.\n",
-            counted(c.after.paths, "path", "paths"),
-            size(c.after.size)
-        );
+    if let Some(same) = no_differences(c) {
+        let _ = writeln!(o, "{same}.\n");
         return;
     }
-    let _ = writeln!(
-        o,
-        "{} → {} (+{}, −{}), **{} → {} ({})**\n",
-        n(c.before.paths),
-        counted(c.after.paths, "path", "paths"),
-        n(s.paths_added),
-        n(s.paths_removed),
-        size(c.before.size),
-        size(c.after.size),
-        signed_size(s.size_delta)
-    );
+    let (paths, sizes) = totals(c);
+    let _ = writeln!(o, "{paths}, **{sizes}**\n");
     let _ = writeln!(
         o,
         "| upgraded | downgraded | changed | added | removed | rebuilt |\n|---:|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} | {} |\n",
@@ -145,11 +128,8 @@ fn derivations(o: &mut String, r: &DrvDiffReport, full: bool) {
         return;
     }
     let _ = writeln!(o, "{}.\n", drv_headline(&r.summary));
-    let shown: Vec<_> = r
-        .derivations
-        .iter()
-        .filter(|d| full || d.id == 0 || d.own_changes)
-        .collect();
+    // The root, then the derivations that changed by themselves: the causes.
+    let (shown, through) = shown_and_through(r, full);
     let limit = if full { usize::MAX } else { SHOWN_PAIRS };
     for d in shown.iter().take(limit) {
         pair(o, d, full);
@@ -161,14 +141,7 @@ fn derivations(o: &mut String, r: &DrvDiffReport, full: bool) {
             n(shown.len() - limit)
         );
     }
-    if full {
-        return;
-    }
-    let through: Vec<&DrvPairDiff> = r
-        .derivations
-        .iter()
-        .filter(|d| d.id != 0 && !d.own_changes)
-        .collect();
+    // What changed only because its inputs did, each with its causes.
     if through.is_empty() {
         return;
     }

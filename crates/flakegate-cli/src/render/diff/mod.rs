@@ -4,10 +4,10 @@ mod markdown;
 mod terminal;
 
 use flakegate_diff::DiffReport;
-use flakegate_diff::closure_diff::{PackageChange, PackageDiff};
-use flakegate_diff::drv_diff::{DrvPairDiff, DrvSummary, FieldChange};
+use flakegate_diff::closure_diff::{ClosureDiff, PackageChange, PackageDiff};
+use flakegate_diff::drv_diff::{DrvDiffReport, DrvPairDiff, DrvSummary, FieldChange};
 use flakegate_diff::text_diff::Chunk;
-use flakegate_report::units::{count, size};
+use flakegate_report::units::{count, signed_size, size};
 
 use super::{Paint, Render, counted};
 
@@ -41,6 +41,45 @@ impl Render for DiffReport {
             }
         }
     }
+}
+
+/// A count with thousands separators.
+fn n(x: usize) -> String {
+    count(u64::try_from(x).unwrap_or(u64::MAX))
+}
+
+/// `No differences: 52 paths, 324.5 KiB on both sides` when the two closures
+/// are the same.
+fn no_differences(c: &ClosureDiff) -> Option<String> {
+    let s = &c.summary;
+    (c.packages.is_empty() && s.paths_added + s.paths_removed == 0).then(|| {
+        format!(
+            "No differences: {}, {} on both sides",
+            counted(c.after.paths, "path", "paths"),
+            size(c.after.size)
+        )
+    })
+}
+
+/// The closure totals: (`52 → 53 paths (+15, -14)`, `324.5 KiB → 323.9 KiB
+/// (-600 B)`).
+fn totals(c: &ClosureDiff) -> (String, String) {
+    let s = &c.summary;
+    (
+        format!(
+            "{} → {} (+{}, -{})",
+            n(c.before.paths),
+            counted(c.after.paths, "path", "paths"),
+            n(s.paths_added),
+            n(s.paths_removed)
+        ),
+        format!(
+            "{} → {} ({})",
+            size(c.before.size),
+            size(c.after.size),
+            signed_size(s.size_delta)
+        ),
+    )
 }
 
 /// Section titles in report order.
@@ -87,6 +126,15 @@ fn drv_headline(s: &DrvSummary) -> String {
         ));
     }
     text
+}
+
+/// The pairs a derivation view shows in full (the root, then the causes;
+/// every pair with `full`) and those it lists with their causes only (the
+/// other consequences; none with `full`, which shows them in full).
+fn shown_and_through(r: &DrvDiffReport, full: bool) -> (Vec<&DrvPairDiff>, Vec<&DrvPairDiff>) {
+    r.derivations
+        .iter()
+        .partition(|d| full || d.id == 0 || d.own_changes)
 }
 
 /// `widget-1.0 → widget-1.1`, or the one name when it did not change.

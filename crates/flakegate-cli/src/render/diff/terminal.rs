@@ -5,11 +5,12 @@ use std::fmt::Write;
 use flakegate_diff::DiffReport;
 use flakegate_diff::closure_diff::{ClosureDiff, PackageChange, PackageDiff};
 use flakegate_diff::drv_diff::{DrvDiffReport, DrvPairDiff};
-use flakegate_report::units::{count, signed_size, size};
+use flakegate_report::units::signed_size;
 use flakegate_store::name::store_path_name;
 
 use super::{
-    because, drv_headline, field_text, hidden_values, pair_title, section, versions, word_diff,
+    because, drv_headline, field_text, hidden_values, n, no_differences, pair_title, section,
+    shown_and_through, totals, versions, word_diff,
 };
 use crate::render::{Paint, counted};
 
@@ -30,10 +31,6 @@ pub fn render(out: &DiffReport, p: Paint, full: bool) -> String {
     o
 }
 
-fn n(x: usize) -> String {
-    count(u64::try_from(x).unwrap_or(u64::MAX))
-}
-
 fn closure(o: &mut String, c: &ClosureDiff, p: Paint, rebuilt: bool) {
     let s = &c.summary;
     let _ = writeln!(
@@ -42,26 +39,12 @@ fn closure(o: &mut String, c: &ClosureDiff, p: Paint, rebuilt: bool) {
         p.bold(store_path_name(&c.before.root)),
         p.bold(store_path_name(&c.after.root))
     );
-    if c.packages.is_empty() && s.paths_added + s.paths_removed == 0 {
-        let _ = writeln!(
-            o,
-            "No differences: {}, {} on both sides",
-            counted(c.after.paths, "path", "paths"),
-            size(c.after.size)
-        );
+    if let Some(same) = no_differences(c) {
+        let _ = writeln!(o, "{same}");
         return;
     }
-    let _ = writeln!(
-        o,
-        "{} → {} (+{}, -{}), {} → {} ({})",
-        n(c.before.paths),
-        counted(c.after.paths, "path", "paths"),
-        n(s.paths_added),
-        n(s.paths_removed),
-        size(c.before.size),
-        size(c.after.size),
-        signed_size(s.size_delta)
-    );
+    let (paths, sizes) = totals(c);
+    let _ = writeln!(o, "{paths}, {sizes}");
     let _ = writeln!(
         o,
         "{} upgraded, {} downgraded, {} changed, {} added, {} removed, {} rebuilt; {} unchanged",
@@ -149,11 +132,7 @@ fn derivations(o: &mut String, r: &DrvDiffReport, p: Paint, full: bool) {
     }
     let _ = writeln!(o, "{}", drv_headline(&r.summary));
     // The root, then the derivations that changed by themselves: the causes.
-    let shown: Vec<&DrvPairDiff> = r
-        .derivations
-        .iter()
-        .filter(|d| full || d.id == 0 || d.own_changes)
-        .collect();
+    let (shown, through) = shown_and_through(r, full);
     let limit = if full { usize::MAX } else { SHOWN_PAIRS };
     for d in shown.iter().take(limit) {
         pair(o, d, p, full);
@@ -166,14 +145,6 @@ fn derivations(o: &mut String, r: &DrvDiffReport, p: Paint, full: bool) {
         );
     }
     // What changed only because its inputs did, each with its causes.
-    if full {
-        return;
-    }
-    let through: Vec<&DrvPairDiff> = r
-        .derivations
-        .iter()
-        .filter(|d| d.id != 0 && !d.own_changes)
-        .collect();
     if through.is_empty() {
         return;
     }
