@@ -23,8 +23,8 @@ impl Render for DiffReport {
     fn headline(&self) -> String {
         match &self.closure {
             Some(c) => format!(
-                "{} packages changed, {} → {}",
-                count(u64::try_from(c.packages.len()).unwrap_or(u64::MAX)),
+                "{}, {} → {}",
+                counted(c.packages.len(), "package changed", "packages changed"),
                 size(c.before.size),
                 size(c.after.size)
             ),
@@ -34,10 +34,7 @@ impl Render for DiffReport {
                     .iter()
                     .map(|d| d.report.summary.compared)
                     .sum();
-                format!(
-                    "{} derivation pairs differ",
-                    count(u64::try_from(pairs).unwrap_or(u64::MAX))
-                )
+                counted(pairs, "derivation pair differs", "derivation pairs differ")
             }
         }
     }
