@@ -20,7 +20,7 @@ use crate::identity::Identities;
 use crate::parallel;
 use crate::text_diff::{Chunk, lines, mask_placeholders, words};
 
-pub const SCHEMA: &str = "flakegate.diff.drv/1";
+pub const SCHEMA: &str = "flakegate.diff.drv/2";
 
 /// Values longer than this get a word-level diff.
 const WORD_DIFF_MIN_LEN: usize = 60;
