@@ -12,7 +12,7 @@ use super::{
     because, drv_headline, field_text, hidden_values, n, no_differences, pair_title, section,
     shown_and_through, totals, versions, word_diff,
 };
-use crate::render::{Paint, counted};
+use crate::render::Paint;
 
 /// Derivation pairs shown without --full, and consequences listed.
 const SHOWN_PAIRS: usize = 12;
@@ -32,36 +32,59 @@ pub fn render(out: &DiffReport, p: Paint, full: bool) -> String {
 }
 
 fn closure(o: &mut String, c: &ClosureDiff, p: Paint, rebuilt: bool) {
+    // Every line counts in a large diff: a header of two or three lines,
+    // then one line per package (a 5,000-path diff prints fewer than dix).
     let s = &c.summary;
-    let _ = writeln!(
-        o,
-        "{} → {}",
-        p.bold(store_path_name(&c.before.root)),
-        p.bold(store_path_name(&c.after.root))
+    let (before, after) = (
+        store_path_name(&c.before.root),
+        store_path_name(&c.after.root),
     );
-    if let Some(same) = no_differences(c) {
-        let _ = writeln!(o, "{same}");
+    let totals = no_differences(c).unwrap_or_else(|| {
+        let (paths, sizes) = totals(c);
+        format!("{paths}, {sizes}")
+    });
+    if before == after {
+        let _ = writeln!(o, "{}: {totals}", p.bold(before));
+    } else {
+        let _ = writeln!(o, "{} → {}\n{totals}", p.bold(before), p.bold(after));
+    }
+    if no_differences(c).is_some() {
         return;
     }
-    let (paths, sizes) = totals(c);
-    let _ = writeln!(o, "{paths}, {sizes}");
-    let _ = writeln!(
-        o,
-        "{} upgraded, {} downgraded, {} changed, {} added, {} removed, {} rebuilt; {} unchanged",
-        n(s.upgraded),
-        n(s.downgraded),
-        n(s.changed),
-        n(s.added),
-        n(s.removed),
-        n(s.rebuilt),
-        n(s.unchanged)
-    );
-    // Rebuilt packages (same version, new build) are most of a large diff
-    // and say least: one line for them all unless asked.
     let (shown, folded): (Vec<&PackageDiff>, Vec<&PackageDiff>) = c
         .packages
         .iter()
         .partition(|x| rebuilt || x.change != PackageChange::Rebuilt);
+    // The counts: kinds that occur, rebuilt ones folded unless asked, and
+    // what the `*` marks.
+    let mut counts: Vec<String> = [
+        (s.upgraded, "upgraded"),
+        (s.downgraded, "downgraded"),
+        (s.changed, "changed"),
+        (s.added, "added"),
+        (s.removed, "removed"),
+    ]
+    .into_iter()
+    .filter(|(k, _)| *k > 0)
+    .map(|(k, what)| format!("{} {what}", n(k)))
+    .collect();
+    if !folded.is_empty() {
+        let delta: i64 = folded.iter().map(|x| x.size_delta).sum();
+        counts.push(format!(
+            "{} rebuilt, same version ({}; --rebuilt lists them)",
+            n(folded.len()),
+            signed_size(delta)
+        ));
+    } else if s.rebuilt > 0 {
+        counts.push(format!("{} rebuilt", n(s.rebuilt)));
+    }
+    counts.push(format!("{} unchanged", n(s.unchanged)));
+    let mark = if shown.iter().any(|x| x.selected) {
+        "; * installed directly"
+    } else {
+        ""
+    };
+    let _ = writeln!(o, "{}{mark}", counts.join(", "));
     let width = shown
         .iter()
         .map(|x| x.name.chars().count())
@@ -95,22 +118,6 @@ fn closure(o: &mut String, c: &ClosureDiff, p: Paint, rebuilt: bool) {
             pkg.name,
             text,
             signed_size(pkg.size_delta)
-        );
-    }
-    if !folded.is_empty() {
-        let delta: i64 = folded.iter().map(|x| x.size_delta).sum();
-        let _ = writeln!(
-            o,
-            "\n{} {} ({}; --rebuilt lists them)",
-            p.yellow("Rebuilt, same version:"),
-            counted(folded.len(), "package", "packages"),
-            signed_size(delta)
-        );
-    }
-    if shown.iter().any(|x| x.selected) {
-        let _ = writeln!(
-            o,
-            "\n* selected: installed directly, not pulled in by another package"
         );
     }
 }
