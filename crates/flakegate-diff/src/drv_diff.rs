@@ -95,6 +95,10 @@ pub struct DrvPairDiff {
     /// nearest changed inputs that changed by themselves (through any number
     /// of inputs that did not). Empty for a pair with changes of its own.
     pub because: Vec<Because>,
+    /// How many causes there are; `because` names the first
+    /// [`BECAUSE_SHOWN`] (by id).
+    #[serde(default)]
+    pub because_total: usize,
     pub outputs: Vec<FieldChange>,
     pub system: Option<FieldChange>,
     pub builder: Option<FieldChange>,
@@ -126,7 +130,7 @@ pub struct FieldChange {
 
 /// A cause of a consequence: a compared pair with changes of its own, or a
 /// changed input that was not followed (`--depth`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Because {
     /// The `id` of the cause's own entry; `None` when it was not followed.
@@ -234,46 +238,109 @@ pub fn change_label(before: &str, after: &str) -> String {
     }
 }
 
+/// Causes named in `because`; `because_total` counts them all. A change deep
+/// in a large graph is a cause of almost every pair above it: naming every
+/// cause of every pair would be quadratic in time, memory and JSON.
+pub const BECAUSE_SHOWN: usize = 8;
+
 /// Fills `because` of every pair without changes of its own: the nearest
-/// causes below it, found through its changed inputs.
+/// causes below it, found through its changed inputs. Each pair's causes are
+/// a bit set over the distinct causes, so a graph of 20,000 pairs with a
+/// hundred causes costs kilobytes, not a copy of every name per pair.
 fn attribute_causes(pairs: &mut [DrvPairDiff]) {
-    fn causes(
-        pairs: &[DrvPairDiff],
-        i: usize,
-        memo: &mut Vec<Option<BTreeSet<Because>>>,
-    ) -> BTreeSet<Because> {
-        if let Some(done) = &memo[i] {
-            return done.clone();
+    struct Walk<'a> {
+        pairs: &'a [DrvPairDiff],
+        /// Every distinct cause met, in the order met; bits index it.
+        keys: Vec<Because>,
+        index: FxHashMap<Because, usize>,
+        memo: Vec<Option<Vec<u64>>>,
+    }
+    impl Walk<'_> {
+        fn bit(&mut self, key: Because) -> usize {
+            let next = self.keys.len();
+            *self.index.entry(key.clone()).or_insert_with(|| {
+                self.keys.push(key);
+                next
+            })
         }
-        // Guards against a cycle, which a derivation graph cannot have.
-        memo[i] = Some(BTreeSet::new());
-        let mut found = BTreeSet::new();
-        for input in &pairs[i].inputs_changed {
-            match input.diff {
-                Some(j) if pairs[j].own_changes => {
-                    found.insert(Because {
-                        id: Some(j),
-                        name: change_label(&pairs[j].name_before, &pairs[j].name_after),
-                    });
-                }
-                Some(j) => found.extend(causes(pairs, j, memo)),
-                None => {
-                    found.insert(Because {
-                        id: None,
-                        name: change_label(&drv_name(&input.before), &drv_name(&input.after)),
-                    });
+        fn set(bits: &mut Vec<u64>, b: usize) {
+            if bits.len() <= b / 64 {
+                bits.resize(b / 64 + 1, 0);
+            }
+            bits[b / 64] |= 1 << (b % 64);
+        }
+        fn causes(&mut self, i: usize) -> Vec<u64> {
+            if let Some(done) = &self.memo[i] {
+                return done.clone();
+            }
+            // Guards against a cycle, which a derivation graph cannot have.
+            self.memo[i] = Some(Vec::new());
+            let mut bits = Vec::new();
+            let pairs = self.pairs;
+            for input in &pairs[i].inputs_changed {
+                match input.diff {
+                    Some(j) if pairs[j].own_changes => {
+                        let b = self.bit(Because {
+                            id: Some(j),
+                            name: change_label(&pairs[j].name_before, &pairs[j].name_after),
+                        });
+                        Self::set(&mut bits, b);
+                    }
+                    Some(j) => {
+                        let below = self.causes(j);
+                        if bits.len() < below.len() {
+                            bits.resize(below.len(), 0);
+                        }
+                        for (w, x) in bits.iter_mut().zip(below) {
+                            *w |= x;
+                        }
+                    }
+                    None => {
+                        let b = self.bit(Because {
+                            id: None,
+                            name: change_label(&drv_name(&input.before), &drv_name(&input.after)),
+                        });
+                        Self::set(&mut bits, b);
+                    }
                 }
             }
+            self.memo[i] = Some(bits.clone());
+            bits
         }
-        memo[i] = Some(found.clone());
-        found
     }
-    let mut memo = vec![None; pairs.len()];
+    let mut walk = Walk {
+        pairs,
+        keys: Vec::new(),
+        index: FxHashMap::default(),
+        memo: vec![None; pairs.len()],
+    };
+    let mut found: Vec<(usize, Vec<Because>, usize)> = Vec::new();
     for i in 0..pairs.len() {
-        if !pairs[i].own_changes {
-            let found = causes(pairs, i, &mut memo);
-            pairs[i].because = found.into_iter().collect();
+        if pairs[i].own_changes {
+            continue;
         }
+        let bits = walk.causes(i);
+        let mut all: Vec<&Because> = bits
+            .iter()
+            .enumerate()
+            .flat_map(|(w, &x)| {
+                (0..64)
+                    .filter(move |b| x & (1 << b) != 0)
+                    .map(move |b| w * 64 + b)
+            })
+            .map(|b| &walk.keys[b])
+            .collect();
+        all.sort_unstable();
+        let total = all.len();
+        found.push((
+            i,
+            all.into_iter().take(BECAUSE_SHOWN).cloned().collect(),
+            total,
+        ));
+    }
+    for (i, because, total) in found {
+        pairs[i].because = because;
+        pairs[i].because_total = total;
     }
 }
 
@@ -547,6 +614,7 @@ fn compare(
         name_after: b.name().to_owned(),
         own_changes: own,
         because: Vec::new(),
+        because_total: 0,
         outputs,
         system,
         builder,

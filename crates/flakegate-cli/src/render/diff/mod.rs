@@ -150,7 +150,12 @@ fn because(d: &DrvPairDiff) -> String {
         return String::new();
     }
     let names: Vec<&str> = d.because.iter().map(|b| b.name.as_str()).collect();
-    format!("because {}", names.join(", "))
+    let more = d.because_total.saturating_sub(d.because.len());
+    if more > 0 {
+        format!("because {} and {} more", names.join(", "), n(more))
+    } else {
+        format!("because {}", names.join(", "))
+    }
 }
 
 /// `N more values differ only through changed inputs`, for the hidden ones.
