@@ -315,8 +315,8 @@ fn attribute_causes(pairs: &mut [DrvPairDiff]) {
         memo: vec![None; pairs.len()],
     };
     let mut found: Vec<(usize, Vec<Because>, usize)> = Vec::new();
-    for i in 0..pairs.len() {
-        if pairs[i].own_changes {
+    for (i, pair) in pairs.iter().enumerate() {
+        if pair.own_changes {
             continue;
         }
         let bits = walk.causes(i);
