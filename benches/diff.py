@@ -192,16 +192,23 @@ def tool(arg, env):
 
 
 def closure_agreement(flakegate, dix, nvd, a, b, n):
-    """Checks the closure view's counts; returns flakegate's summary."""
+    """Checks the closure view's counts; returns flakegate's summary and the
+    number of lines each tool prints by default (what a reader scrolls)."""
     report = json.loads(output([flakegate, "diff", a, b, "--json"]))
     found = {"flakegate": flakegate_closure_counts(report)}
-    found["nix store diff-closures"] = sdc_counts(output(["nix", "store", "diff-closures", a, b]))
+    sdc = output(["nix", "store", "diff-closures", a, b])
+    found["nix store diff-closures"] = sdc_counts(sdc)
+    lines = {"flakegate diff": len(output([flakegate, "diff", a, b, "--color", "never"]).splitlines()),
+             "nix store diff-closures": len(sdc.splitlines())}
     if dix:
         found["dix"] = dix_counts(json.loads(output([dix, a, b, "--output", "json"])))
+        lines["dix"] = len(output([dix, a, b, "--color", "never"]).splitlines())
     if nvd:
-        found["nvd"] = nvd_counts(output(["python3", nvd, "--color", "never", "diff", a, b]))
+        text = output(["python3", nvd, "--color", "never", "diff", a, b])
+        found["nvd"] = nvd_counts(text)
+        lines["nvd diff"] = len(text.splitlines())
     check("closure view", n, found)
-    return report["closure"]["summary"]
+    return report["closure"]["summary"], lines
 
 
 def drv_agreement(flakegate, nix_diff, a, b, n):
@@ -244,7 +251,10 @@ def main():
     for n in sizes:
         if "closure" in views:
             a, b = closure_pair(n)
-            s = pool.submit(closure_agreement, flakegate, dix, nvd, a, b, n).result()
+            s, lines = pool.submit(closure_agreement, flakegate, dix, nvd, a, b, n).result()
+            print(f"\nLines printed by default, {n:,} paths per side: "
+                  + ", ".join(f"{tool} {count:,}" for tool, count in lines.items())
+                  + " (target: flakegate ≤ dix)")
             commands = {
                 "flakegate diff": ([flakegate, "diff", a, b, "--color", "never"], (0,)),
                 "flakegate diff --json": ([flakegate, "diff", a, b, "--json"], (0,)),

@@ -366,3 +366,25 @@ fn help_has_examples() {
     let out = run(&["--help"]);
     assert!(stdout(&out).contains("Exit status"));
 }
+
+#[test]
+fn why_a_package_answers_for_each_of_its_instances() {
+    let top = toplevel();
+    let out = run(&["closure", &top, "--why", "openssl", "--color", "never"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    let section = text.split("Why openssl\n").nth(1).expect("a Why section");
+    let chains: Vec<&str> = section
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert_eq!(chains.len(), 2, "{section}");
+    assert!(chains[0].ends_with("openssl-3.0.14-dev"), "{chains:?}");
+    assert!(
+        chains[1].ends_with("nodejs-16.20.2 → openssl-1.1.1w"),
+        "{chains:?}"
+    );
+    assert_eq!(text.matches("Why openssl").count(), 1, "one heading");
+    let markdown = stdout(&run(&["closure", &top, "--why", "openssl", "--markdown"]));
+    assert!(markdown.contains("**Why `openssl`:**\n\n- "), "{markdown}");
+}

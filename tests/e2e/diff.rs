@@ -268,7 +268,7 @@ fn derivation_view_of_special_derivations() {
             .as_array()
             .expect("env")
             .iter()
-            .any(|e| e["name"] == "__json.settings" && !e["hashesOnly"].as_bool().unwrap_or(true))
+            .any(|e| e["name"] == "__json.settings" && !e["consequence"].as_bool().unwrap_or(true))
     );
     // A fixed-output source: the expected hash itself changed.
     let src = by_name("widget-src.tar.gz");
@@ -278,7 +278,7 @@ fn derivation_view_of_special_derivations() {
             .expect("fixed")
             .starts_with("fixed:sha256:")
     );
-    assert_eq!(src["outputs"][0]["hashesOnly"], false);
+    assert_eq!(src["outputs"][0]["consequence"], false);
     // The root: a word diff of a long flag list, and a small text source diffed by lines.
     let root = &derivations[0];
     let flags = root["env"]
@@ -311,7 +311,7 @@ fn derivation_view_of_special_derivations() {
     assert_eq!(inserted, vec!["new: dark mode\n"]);
     let args = root["args"].as_object().expect("args differ");
     assert_eq!(
-        args["hashesOnly"], true,
+        args["consequence"], true,
         "CA placeholders and input hashes are masked: {args:?}"
     );
     let terminal = run(&["diff", &a, &b, "--color", "never"]);
@@ -367,7 +367,7 @@ fn flake_references_are_diffed_without_building() {
     }
     let same = run(&["diff", &refs[0], &refs[0], "--exit-code"]);
     assert_eq!(code(&same), 0, "{}", stderr(&same));
-    assert!(stdout(&same).contains("identical"));
+    assert!(stdout(&same).contains("No differences"));
 }
 
 #[test]
@@ -444,4 +444,74 @@ fn markdown_stays_within_a_step_summary() {
     assert!(stdout(&bounded).contains("more packages (`--full` lists them all"));
     let full = run(&["diff", &old, &new, "--markdown", "--full"]);
     assert_eq!(rows(&stdout(&full)), 625);
+}
+
+#[test]
+fn large_package_diffs_stay_readable() {
+    // 5,000 paths per side: ~625 version changes, thousands of rebuilds.
+    let old = kit::synthetic_closure_seeded(5000, "a");
+    let new = kit::synthetic_closure_seeded(5000, "b");
+    let report = json(&["diff", &old, &new, "--json"]);
+    let summary = &report["closure"]["summary"];
+    let listed = ["upgraded", "downgraded", "changed", "added", "removed"]
+        .iter()
+        .map(|k| summary[k].as_u64().expect("count"))
+        .sum::<u64>();
+    let rebuilt = summary["rebuilt"].as_u64().expect("rebuilt");
+    assert!(rebuilt > 1000, "{summary}");
+    let terminal = stdout(&run(&["diff", &old, &new, "--color", "never"]));
+    // A header of two or three lines, two lines per kind of change, one line
+    // per listed package; the rebuilds are counted in the header. dix 2.2.0
+    // prints 633 lines for this pair (a line per version change, headings).
+    let lines = u64::try_from(terminal.lines().count()).expect("lines");
+    assert!(
+        lines <= listed + 2 * 5 + 3,
+        "{lines} lines for {listed} packages"
+    );
+    assert!(lines <= 633, "{lines} lines: more than dix prints");
+    assert!(terminal.contains("5,000 paths"), "thousands separators");
+    assert!(
+        terminal.contains(&format!("{} rebuilt, same version", count(rebuilt))),
+        "{terminal}"
+    );
+    let all = stdout(&run(&["diff", &old, &new, "--rebuilt", "--color", "never"]));
+    assert!(u64::try_from(all.lines().count()).expect("lines") > listed + rebuilt);
+    // --sort: within each kind of change, by size or by size change.
+    let order = |by: &str, key: fn(&Value) -> u64| {
+        let sorted = json(&["diff", &old, &new, "--json", "--sort", by]);
+        let packages = sorted["closure"]["packages"]
+            .as_array()
+            .expect("packages")
+            .clone();
+        assert_eq!(
+            packages.len(),
+            report["closure"]["packages"].as_array().expect("p").len()
+        );
+        for w in packages.windows(2) {
+            if w[0]["change"] == w[1]["change"] {
+                assert!(
+                    key(&w[0]) >= key(&w[1]),
+                    "--sort {by}: {} before {}",
+                    w[0],
+                    w[1]
+                );
+            }
+        }
+    };
+    order("delta", |p| {
+        p["sizeDelta"].as_i64().expect("delta").unsigned_abs()
+    });
+    order("size", |p| {
+        p["beforeSize"]
+            .as_u64()
+            .expect("size")
+            .max(p["afterSize"].as_u64().expect("size"))
+    });
+    // Equal sides say so.
+    let same = stdout(&run(&["diff", &old, &old]));
+    assert!(same.contains("No differences: 5,000 paths"), "{same}");
+}
+
+fn count(n: u64) -> String {
+    flakegate_report::units::count(n)
 }

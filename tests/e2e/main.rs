@@ -1,8 +1,10 @@
 //! End-to-end tests: the `flakegate` binary against a real Nix and real fixture closures.
 
 mod bench;
+mod build;
 mod closure;
 mod diff;
+mod errors;
 mod flake;
 mod lock;
 mod report;

@@ -6,6 +6,13 @@ use serde::{Deserialize, Serialize};
 /// A sample is flagged as an outlier when its modified z-score exceeds this.
 pub const OUTLIER_Z: f64 = 3.5;
 
+/// The least spread (in seconds, as a MAD) the outlier scores assume: below
+/// a millisecond, or a hundredth of the median, the spread is the timer's and
+/// the scheduler's jitter, not the work's. Without this floor a quiet run
+/// (MAD 0.7 ms) flagged runs a few milliseconds slower than the median.
+pub const MIN_SPREAD_SECS: f64 = 0.001;
+const MIN_SPREAD_OF_MEDIAN: f64 = 0.01;
+
 /// Median, mean, standard deviation, median absolute deviation, min and max.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -80,6 +87,11 @@ pub fn stddev(values: &[f64]) -> Option<f64> {
 /// when that is 0 too every value is equal and every score 0.
 #[must_use]
 pub fn modified_z_scores(values: &[f64]) -> Vec<f64> {
+    z_scores(values, 0.0)
+}
+
+/// Modified z-scores whose spread is at least `floor` (as a MAD).
+fn z_scores(values: &[f64], floor: f64) -> Vec<f64> {
     if values.is_empty() {
         return Vec::new();
     }
@@ -87,9 +99,9 @@ pub fn modified_z_scores(values: &[f64]) -> Vec<f64> {
     let deviations: Vec<f64> = values.iter().map(|v| (v - m).abs()).collect();
     let mad = median(&deviations);
     let scale = if mad > 0.0 {
-        mad / 0.6745
+        mad.max(floor) / 0.6745
     } else {
-        1.253_314 * mean(&deviations)
+        (1.253_314 * mean(&deviations)).max(floor / 0.6745)
     };
     values
         .iter()
@@ -97,10 +109,13 @@ pub fn modified_z_scores(values: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// Which values are outliers.
+/// Which values (seconds) are outliers: a modified z-score above
+/// [`OUTLIER_Z`], with the spread taken as at least [`MIN_SPREAD_SECS`] or a
+/// hundredth of the median, whichever is larger.
 #[must_use]
 pub fn outliers(values: &[f64]) -> Vec<bool> {
-    modified_z_scores(values)
+    let floor = MIN_SPREAD_SECS.max(MIN_SPREAD_OF_MEDIAN * median(values).abs());
+    z_scores(values, floor)
         .iter()
         .map(|z| z.abs() > OUTLIER_Z)
         .collect()
@@ -148,6 +163,28 @@ mod tests {
         );
         // Ordinary jitter is not an outlier.
         assert!(outliers(&[1.0, 1.1, 0.9, 1.05, 0.95]).iter().all(|o| !o));
+    }
+
+    #[test]
+    fn a_quiet_run_is_not_flagged() {
+        // MAD 0.728 ms: two runs 6 ms off the median are jitter (z 5.6 by
+        // the plain modified z-score), not a busy machine.
+        let quiet = [0.2500, 0.249_272, 0.250_728, 0.2560, 0.2440];
+        let plain = modified_z_scores(&quiet);
+        assert!(
+            plain[3].abs() > OUTLIER_Z && plain[4].abs() > OUTLIER_Z,
+            "{plain:?}"
+        );
+        assert!(outliers(&quiet).iter().all(|o| !o));
+        // The same quiet spread with one run 80 ms slow: flagged.
+        let busy = [0.2500, 0.249_272, 0.250_728, 0.2504, 0.3300];
+        assert_eq!(outliers(&busy), [false, false, false, false, true]);
+        // Sub-millisecond runs: a millisecond of jitter is not an outlier.
+        assert!(
+            outliers(&[0.0010, 0.0011, 0.0010, 0.0012, 0.0019])
+                .iter()
+                .all(|o| !o)
+        );
     }
 
     #[test]

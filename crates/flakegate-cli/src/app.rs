@@ -5,19 +5,24 @@ use clap::{CommandFactory, Parser};
 use crate::commands::Command;
 use crate::exit::Outcome;
 
+/// What `flakegate --help` says first: every tool, in a line.
+const ABOUT: &str = "CI quality gates for Nix flakes: closure sizes and budgets, diffs between \
+generations, SBOMs, evaluation benchmarks, and one summary of them all";
+
 const EXAMPLES: &str = "\
 Examples:
-  flakegate closure ./result
-  flakegate closure .#nixosConfigurations.host.config.system.build.toplevel --build
-  flakegate closure /run/current-system --max-size 15GiB --warn-size 12GiB
-  flakegate closure ./result --markdown >> \"$GITHUB_STEP_SUMMARY\"
+  flakegate closure ./result --max-size 15GiB --warn-size 12GiB
+  flakegate diff --profile /nix/var/nix/profiles/system
+  flakegate diff ./result-old ./result --explain openssl
+  flakegate sbom .#nixosConfigurations.host.config.system.build.toplevel > system.cdx.json
+  flakegate bench --baseline bench-baseline.json --max-regression 20%
+  flakegate report closure.json bench.json --markdown >> \"$GITHUB_STEP_SUMMARY\"
 
 Exit status: 0 success, 1 a gate failed, 2 an error or a usage error.
 Colour follows the terminal; NO_COLOR=1 or --color never turns it off.";
 
-/// CI quality gates for Nix flakes.
 #[derive(Debug, Parser)]
-#[command(name = "flakegate", version, about, after_help = EXAMPLES, propagate_version = true)]
+#[command(name = "flakegate", version, about = ABOUT, after_help = EXAMPLES, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -29,6 +29,12 @@ impl Progress {
         self.bar.set_message(msg);
     }
 
+    /// Runs `f` with the spinner hidden, for work that writes to stderr
+    /// itself (a build's log).
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.bar.suspend(f)
+    }
+
     pub fn finish(&self) {
         self.bar.finish_and_clear();
     }

@@ -117,7 +117,7 @@ pub fn analyse(closure: &Closure, opts: &AnalyseOptions) -> ClosureReport {
         why: opts
             .why
             .iter()
-            .map(|q| why::explain(&graph, &names, q))
+            .flat_map(|q| why::explain(&graph, &names, q))
             .collect(),
         baseline: None,
         gates: Vec::new(),

@@ -141,6 +141,28 @@ fn duplicates_and_why_on_the_package_set() {
     assert_eq!(chain.last(), Some(&"openssl-1.1.1w"));
     assert!(chain.contains(&"nodejs-16.20.2"), "{chain:?}");
     assert!(report.why[1].chain.is_empty());
+    assert_eq!(report.why.len(), 2, "one chain per query here");
     assert_eq!(report.top_by_self.len(), 5);
+
+    // A package name: one chain to each instance, closest first, through the
+    // instance's closest output.
+    let by_name = analyse(
+        &closure,
+        &AnalyseOptions {
+            top: 1,
+            why: vec!["openssl".into()],
+        },
+    );
+    let targets: Vec<&str> = by_name
+        .why
+        .iter()
+        .map(|w| kit::store_name(w.target.as_deref().expect("found")))
+        .collect();
+    assert_eq!(targets, vec!["openssl-3.0.14-dev", "openssl-1.1.1w"]);
+    for w in &by_name.why {
+        assert_eq!(w.query, "openssl");
+        assert_eq!(w.chain.last(), w.target.as_ref());
+        assert_eq!(w.chain[0], roots[0]);
+    }
     assert!(kit::store_name(&report.top_by_self[0].path).starts_with("python3-3.12.4"));
 }

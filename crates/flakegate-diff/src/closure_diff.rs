@@ -35,6 +35,34 @@ pub struct ClosureDiff {
     pub packages: Vec<PackageDiff>,
 }
 
+/// How packages are ordered within each kind of change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// Selected packages first, then by name (the report order).
+    #[default]
+    Name,
+    /// Largest first (the larger of the two sides).
+    Size,
+    /// Largest size change first, growth or shrinkage alike.
+    Delta,
+}
+
+impl ClosureDiff {
+    /// Orders the packages of each kind of change by `key`; the kinds keep
+    /// their order (upgraded first, rebuilt last), ties stay in name order.
+    pub fn sort_packages(&mut self, key: SortKey) {
+        match key {
+            SortKey::Name => {}
+            SortKey::Size => self
+                .packages
+                .sort_by_key(|p| (p.change, std::cmp::Reverse(p.before_size.max(p.after_size)))),
+            SortKey::Delta => self
+                .packages
+                .sort_by_key(|p| (p.change, std::cmp::Reverse(p.size_delta.unsigned_abs()))),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {

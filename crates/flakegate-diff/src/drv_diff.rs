@@ -2,9 +2,11 @@
 //! from the roots; input derivations are paired by name, each pair is compared
 //! once, and identical subgraphs are never read. Every difference is tagged as
 //! the derivation's *own* change or as a mere consequence of changed inputs
-//! (output paths, values that differ only in store hashes), so the report can
-//! lead with the causes.
+//! (values that are equal once every store path is rewritten to the input it
+//! stands for, see [`crate::identity`]), so the report can lead with the
+//! causes, and each consequence names the causes it comes from.
 
+use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,10 +16,11 @@ use serde::{Deserialize, Serialize};
 
 use flakegate_store::name::{parse_drv_name, store_path_name};
 
-use crate::text_diff::{Chunk, lines, mask_store_hashes, words};
+use crate::identity::Identities;
+use crate::text_diff::{Chunk, lines, mask_placeholders, words};
 use rayon::prelude::*;
 
-pub const SCHEMA: &str = "flakegate.diff.drv/1";
+pub const SCHEMA: &str = "flakegate.diff.drv/2";
 
 /// Values longer than this get a word-level diff.
 const WORD_DIFF_MIN_LEN: usize = 60;
@@ -63,7 +66,8 @@ pub struct DrvDiffReport {
 pub struct DrvSummary {
     /// Pairs of differing derivations compared.
     pub compared: usize,
-    /// Of those, how many differ in more than their inputs' hashes.
+    /// Of those, how many changed by themselves (the causes); the others
+    /// changed only because their inputs did.
     pub with_own_changes: usize,
     /// Changed input pairs not followed because of `max_depth`.
     pub not_followed: usize,
@@ -80,6 +84,14 @@ pub struct DrvPairDiff {
     pub name_after: String,
     /// Whether anything differs besides what changed inputs imply.
     pub own_changes: bool,
+    /// For a pair without changes of its own: the causes it comes from, the
+    /// nearest changed inputs that changed by themselves (through any number
+    /// of inputs that did not). Empty for a pair with changes of its own.
+    pub because: Vec<Because>,
+    /// How many causes there are; `because` names the first
+    /// [`BECAUSE_SHOWN`] (by id).
+    #[serde(default)]
+    pub because_total: usize,
     pub outputs: Vec<FieldChange>,
     pub system: Option<FieldChange>,
     pub builder: Option<FieldChange>,
@@ -99,11 +111,25 @@ pub struct FieldChange {
     pub name: String,
     pub before: Option<String>,
     pub after: Option<String>,
-    /// Equal once store hashes are masked: a consequence of changed inputs.
-    pub hashes_only: bool,
-    /// A word diff of long values.
+    /// Equal once every store path is rewritten to the input it stands for
+    /// (and content-addressed placeholders are masked): a consequence of
+    /// changed inputs, not a change of the derivation's own.
+    pub consequence: bool,
+    /// A word diff of long values, of their rewritten forms: it shows only
+    /// the derivation's own changes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<Vec<Chunk>>,
+}
+
+/// A cause of a consequence: a compared pair with changes of its own, or a
+/// changed input that was not followed (`--depth`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Because {
+    /// The `id` of the cause's own entry; `None` when it was not followed.
+    pub id: Option<usize>,
+    /// What changed, as a reader says it: `curl 8.9.1 → 8.10.0`, `jq 1.7.1`.
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -190,7 +216,128 @@ pub fn diff_derivations<S: DrvSource + ?Sized>(
         level = next;
         depth += 1;
     }
+    attribute_causes(&mut report.derivations);
     Ok(report)
+}
+
+/// `curl 8.9.1 → 8.10.0`, `jq 1.7.1`, `etc-motd`: a pair of derivation names
+/// as a reader says it.
+#[must_use]
+pub fn change_label(before: &str, after: &str) -> String {
+    let (pa, va) = parse_drv_name(before);
+    let (pb, vb) = parse_drv_name(after);
+    match (pa == pb, va == vb) {
+        (true, true) if va.is_empty() => pa.to_owned(),
+        (true, true) => format!("{pa} {va}"),
+        (true, false) if !va.is_empty() && !vb.is_empty() => format!("{pa} {va} → {vb}"),
+        _ => format!("{before} → {after}"),
+    }
+}
+
+/// Causes named in `because`; `because_total` counts them all. A change deep
+/// in a large graph is a cause of almost every pair above it: naming every
+/// cause of every pair would be quadratic in time, memory and JSON.
+pub const BECAUSE_SHOWN: usize = 8;
+
+/// Fills `because` of every pair without changes of its own: the nearest
+/// causes below it, found through its changed inputs. Each pair's causes are
+/// a bit set over the distinct causes, so a graph of 20,000 pairs with a
+/// hundred causes costs kilobytes, not a copy of every name per pair.
+fn attribute_causes(pairs: &mut [DrvPairDiff]) {
+    struct Walk<'a> {
+        pairs: &'a [DrvPairDiff],
+        /// Every distinct cause met, in the order met; bits index it.
+        keys: Vec<Because>,
+        index: FxHashMap<Because, usize>,
+        memo: Vec<Option<Vec<u64>>>,
+    }
+    impl Walk<'_> {
+        fn bit(&mut self, key: Because) -> usize {
+            let next = self.keys.len();
+            *self.index.entry(key.clone()).or_insert_with(|| {
+                self.keys.push(key);
+                next
+            })
+        }
+        fn set(bits: &mut Vec<u64>, b: usize) {
+            if bits.len() <= b / 64 {
+                bits.resize(b / 64 + 1, 0);
+            }
+            bits[b / 64] |= 1 << (b % 64);
+        }
+        fn causes(&mut self, i: usize) -> Vec<u64> {
+            if let Some(done) = &self.memo[i] {
+                return done.clone();
+            }
+            // Guards against a cycle, which a derivation graph cannot have.
+            self.memo[i] = Some(Vec::new());
+            let mut bits = Vec::new();
+            let pairs = self.pairs;
+            for input in &pairs[i].inputs_changed {
+                match input.diff {
+                    Some(j) if pairs[j].own_changes => {
+                        let b = self.bit(Because {
+                            id: Some(j),
+                            name: change_label(&pairs[j].name_before, &pairs[j].name_after),
+                        });
+                        Self::set(&mut bits, b);
+                    }
+                    Some(j) => {
+                        let below = self.causes(j);
+                        if bits.len() < below.len() {
+                            bits.resize(below.len(), 0);
+                        }
+                        for (w, x) in bits.iter_mut().zip(below) {
+                            *w |= x;
+                        }
+                    }
+                    None => {
+                        let b = self.bit(Because {
+                            id: None,
+                            name: change_label(&drv_name(&input.before), &drv_name(&input.after)),
+                        });
+                        Self::set(&mut bits, b);
+                    }
+                }
+            }
+            self.memo[i] = Some(bits.clone());
+            bits
+        }
+    }
+    let mut walk = Walk {
+        pairs,
+        keys: Vec::new(),
+        index: FxHashMap::default(),
+        memo: vec![None; pairs.len()],
+    };
+    let mut found: Vec<(usize, Vec<Because>, usize)> = Vec::new();
+    for (i, pair) in pairs.iter().enumerate() {
+        if pair.own_changes {
+            continue;
+        }
+        let bits = walk.causes(i);
+        let mut all: Vec<&Because> = bits
+            .iter()
+            .enumerate()
+            .flat_map(|(w, &x)| {
+                (0..64)
+                    .filter(move |b| x & (1 << b) != 0)
+                    .map(move |b| w * 64 + b)
+            })
+            .map(|b| &walk.keys[b])
+            .collect();
+        all.sort_unstable();
+        let total = all.len();
+        found.push((
+            i,
+            all.into_iter().take(BECAUSE_SHOWN).cloned().collect(),
+            total,
+        ));
+    }
+    for (i, because, total) in found {
+        pairs[i].because = because;
+        pairs[i].because_total = total;
+    }
 }
 
 fn describe_output(o: &Output) -> (String, bool) {
@@ -210,51 +357,64 @@ fn describe_output(o: &Output) -> (String, bool) {
     }
 }
 
-fn field(
-    name: &str,
-    before: Option<&str>,
-    after: Option<&str>,
-    store_dir: &str,
-) -> Option<FieldChange> {
-    if before == after {
-        return None;
-    }
-    Some(field_change(
-        name,
-        before.map(str::to_owned),
-        after.map(str::to_owned),
-        store_dir,
-    ))
+/// Values of the two derivations of a pair in their canonical form: store
+/// paths rewritten to identities, placeholders masked. The identities are
+/// made on first use: most pairs of a large diff need none.
+struct Canon<'a> {
+    a: &'a Derivation,
+    b: &'a Derivation,
+    store_dir: &'a str,
+    ids: OnceCell<(Identities, Identities)>,
 }
 
-/// The change of a field whose values differ (taken, not copied: a large
-/// diff has tens of thousands of them).
-fn field_change(
-    name: &str,
-    before: Option<String>,
-    after: Option<String>,
-    store_dir: &str,
-) -> FieldChange {
-    let mut hashes_only = false;
-    let mut diff = None;
-    if let (Some(x), Some(y)) = (&before, &after) {
-        let (mx, my) = (
-            mask_store_hashes(x, store_dir),
-            mask_store_hashes(y, store_dir),
-        );
-        hashes_only = mx == my;
-        // The word diff is of the masked values: a store hash that changed
-        // only because an input did is a consequence, not a difference.
-        if !hashes_only && (x.len() > WORD_DIFF_MIN_LEN || y.len() > WORD_DIFF_MIN_LEN) {
-            diff = Some(words(&mx, &my));
+impl<'a> Canon<'a> {
+    fn new(a: &'a Derivation, b: &'a Derivation, store_dir: &'a str) -> Self {
+        Self {
+            a,
+            b,
+            store_dir,
+            ids: OnceCell::new(),
         }
     }
-    FieldChange {
-        name: name.to_owned(),
-        before,
-        after,
-        hashes_only,
-        diff,
+
+    fn pair(&self, x: &str, y: &str) -> (String, String) {
+        let (ia, ib) = self
+            .ids
+            .get_or_init(|| (Identities::of(self.a), Identities::of(self.b)));
+        (
+            mask_placeholders(&ia.rewrite(x, self.store_dir)),
+            mask_placeholders(&ib.rewrite(y, self.store_dir)),
+        )
+    }
+
+    fn field(&self, name: &str, before: Option<&str>, after: Option<&str>) -> Option<FieldChange> {
+        if before == after {
+            return None;
+        }
+        Some(self.change(name, before.map(str::to_owned), after.map(str::to_owned)))
+    }
+
+    /// The change of a field whose values differ (taken, not copied: a large
+    /// diff has tens of thousands of them).
+    fn change(&self, name: &str, before: Option<String>, after: Option<String>) -> FieldChange {
+        let mut consequence = false;
+        let mut diff = None;
+        if let (Some(x), Some(y)) = (&before, &after) {
+            let (cx, cy) = self.pair(x, y);
+            consequence = cx == cy;
+            // The word diff is of the canonical values: a path that changed
+            // only because an input did is a consequence, not a difference.
+            if !consequence && (x.len() > WORD_DIFF_MIN_LEN || y.len() > WORD_DIFF_MIN_LEN) {
+                diff = Some(words(&cx, &cy));
+            }
+        }
+        FieldChange {
+            name: name.to_owned(),
+            before,
+            after,
+            consequence,
+            diff,
+        }
     }
 }
 
@@ -274,7 +434,7 @@ fn compare<S: DrvSource + ?Sized>(
     a_path: &str,
     b_path: &str,
 ) -> DrvPairDiff {
-    let store_dir = source.store_dir().as_str();
+    let canon = Canon::new(a, b, source.store_dir().as_str());
     let mut own = a.name() != b.name();
 
     // Outputs: an input-addressed path changes whenever anything does.
@@ -293,26 +453,25 @@ fn compare<S: DrvSource + ?Sized>(
                 name: name.clone(),
                 before: x.map(|d| d.0),
                 after: y.map(|d| d.0),
-                hashes_only: consequence,
+                consequence,
                 diff: None,
             });
         }
     }
 
-    let system = field("system", Some(a.system()), Some(b.system()), store_dir);
-    let builder = field("builder", Some(a.builder()), Some(b.builder()), store_dir);
+    let system = canon.field("system", Some(a.system()), Some(b.system()));
+    let builder = canon.field("builder", Some(a.builder()), Some(b.builder()));
     let args = if a.arguments() == b.arguments() {
         None
     } else {
-        field(
+        canon.field(
             "args",
             Some(&a.arguments().join("\n")),
             Some(&b.arguments().join("\n")),
-            store_dir,
         )
     };
     for f in [&system, &builder, &args].into_iter().flatten() {
-        own |= !f.hashes_only;
+        own |= !f.consequence;
     }
 
     // Environment, without the variables that only carry output paths.
@@ -322,8 +481,8 @@ fn compare<S: DrvSource + ?Sized>(
         .chain(b.outputs().keys())
         .map(String::as_str)
         .collect();
-    let env = env_changes(a, b, &output_names, store_dir);
-    own |= env.iter().any(|f| !f.hashes_only);
+    let env = env_changes(a, b, &output_names, &canon);
+    own |= env.iter().any(|f| !f.consequence);
 
     // Input sources: content-addressed, so a new path is new content.
     let mut sources = Vec::new();
@@ -450,6 +609,8 @@ fn compare<S: DrvSource + ?Sized>(
         name_before: a.name().to_owned(),
         name_after: b.name().to_owned(),
         own_changes: own,
+        because: Vec::new(),
+        because_total: 0,
         outputs,
         system,
         builder,
@@ -468,7 +629,7 @@ fn env_changes(
     a: &Derivation,
     b: &Derivation,
     output_names: &BTreeSet<&str>,
-    store_dir: &str,
+    canon: &Canon,
 ) -> Vec<FieldChange> {
     let skip = |k: &str| output_names.contains(k) || k == "__json.outputs";
     let text = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
@@ -479,11 +640,10 @@ fn env_changes(
             .into_iter()
             .filter(|k| !skip(k))
             .filter_map(|k| {
-                field(
+                canon.field(
                     k,
                     env_a.get(k).map(String::as_str),
                     env_b.get(k).map(String::as_str),
-                    store_dir,
                 )
             })
             .collect();
@@ -518,7 +678,7 @@ fn env_changes(
         let (x, y) = (x.map(|v| text(v)), y.map(|v| text(v)));
         // Distinct bytes can read as the same text (invalid UTF-8).
         if x != y {
-            out.push(field_change(k, x, y, store_dir));
+            out.push(canon.change(k, x, y));
         }
     }
     out

@@ -5,13 +5,15 @@
 
 pub mod closure_diff;
 pub mod drv_diff;
+mod identity;
 mod pairing;
 pub mod report;
 pub mod text_diff;
 pub mod version;
 
 pub use closure_diff::{
-    ClosureDiff, ClosureSide, PackageChange, PackageDiff, Summary, VersionEntry, diff_closures,
+    ClosureDiff, ClosureSide, PackageChange, PackageDiff, SortKey, Summary, VersionEntry,
+    diff_closures,
 };
 pub use drv_diff::{DrvDiffOptions, DrvDiffReport, DrvSource, diff_derivations};
 pub use report::{DiffReport, Explained};

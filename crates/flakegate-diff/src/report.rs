@@ -17,6 +17,9 @@ pub struct DiffReport {
     /// rendering choice, not part of the JSON.
     #[serde(skip)]
     pub full: bool,
+    /// List every rebuilt package (`--rebuilt`), not one line for them all.
+    #[serde(skip)]
+    pub rebuilt: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -4,35 +4,19 @@
 //! below were also found by the former one-pair-at-a-time walk and agree
 //! with nix-diff-rs (see benches/diff.py).
 
+mod common;
+
 use std::collections::BTreeSet;
 
-use flakegate_diff::{DrvDiffOptions, DrvSource, diff_derivations};
-use flakegate_store::StoreDir;
-
-/// `.drv` files straight from disk, without a store.
-struct Files(StoreDir);
-
-impl DrvSource for Files {
-    fn store_dir(&self) -> &StoreDir {
-        &self.0
-    }
-}
+use common::{Files, instantiate};
+use flakegate_diff::{DrvDiffOptions, diff_derivations};
 
 fn graph(seed: &str) -> String {
-    let file = flakegate_testkit::fixture("diff/drv-graph.nix");
-    duct::cmd!(
-        "nix-instantiate",
-        file,
-        "--arg",
-        "n",
-        "1000",
-        "--argstr",
-        "seed",
-        seed
+    instantiate(
+        "diff/drv-graph.nix",
+        &["--arg", "n", "1000", "--argstr", "seed", seed],
     )
-    .stderr_null()
-    .read()
-    .expect("nix-instantiate drv-graph.nix")
+    .remove(0)
 }
 
 #[test]
@@ -45,11 +29,13 @@ fn every_differing_pair_once_in_breadth_first_order() {
             .count(),
         1000
     );
-    let source = Files(StoreDir::from_env());
+    let source = Files::from_env();
     let report = diff_derivations(&source, &a, &b, &DrvDiffOptions::default()).expect("diff");
     let d = &report.derivations;
     assert_eq!(report.summary.compared, 936);
-    assert_eq!(report.summary.with_own_changes, 38);
+    // The causes: 3 version bumps, their 3 sources and 1 new configure flag;
+    // the 929 others only name their inputs' new paths.
+    assert_eq!(report.summary.with_own_changes, 7);
     assert_eq!(report.summary.not_followed, 0);
     // Version bumps: 3 packages and their sources, paired by package name.
     assert_eq!(
@@ -61,6 +47,15 @@ fn every_differing_pair_once_in_breadth_first_order() {
         .map(|p| (p.before.as_str(), p.after.as_str()))
         .collect();
     assert_eq!(pairs.len(), d.len(), "each pair compared once");
+    for cause in d.iter().filter(|p| p.own_changes) {
+        let flags = cause.env.iter().any(|f| f.name == "configureFlags");
+        assert!(cause.name_before != cause.name_after || flags, "{cause:?}");
+    }
+    assert!(
+        d.iter()
+            .filter(|p| !p.own_changes)
+            .all(|p| !p.because.is_empty())
+    );
     for (i, pair) in d.iter().enumerate() {
         assert_eq!(pair.id, i, "ids in breadth-first order");
         if i > 0 {
@@ -92,7 +87,7 @@ fn every_differing_pair_once_in_breadth_first_order() {
             shallow.summary.with_own_changes,
             shallow.summary.not_followed
         ),
-        (261, 12, 315)
+        (261, 2, 315)
     );
     assert!(shallow.derivations.iter().all(|p| p.depth <= 3));
 }

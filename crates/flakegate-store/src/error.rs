@@ -18,6 +18,9 @@ pub enum StoreError {
     #[error("{input}: not a valid store path: {reason}")]
     InvalidStorePath { input: String, reason: String },
 
+    #[error("{input}: not a profile: no generations ({name}-N-link) next to it")]
+    NotAProfile { input: String, name: String },
+
     #[error("{path}: not valid in the Nix store (not built or garbage-collected)")]
     NotValid { path: String },
 

@@ -222,15 +222,10 @@ fn resolve_drv(
     })
 }
 
-/// Builds a derivation and returns its output paths.
+/// Builds a derivation and returns its output paths; the build's log goes to
+/// stderr as it comes (see [`crate::realise`]).
 pub(crate) fn realise(drv_path: &str) -> Result<Vec<String>, StoreError> {
-    let out = nix::run("nix-store", &["--realise".to_owned(), drv_path.to_owned()])?;
-    Ok(String::from_utf8_lossy(&out)
-        .lines()
-        .map(str::trim)
-        .filter(|l| l.starts_with('/'))
-        .map(str::to_owned)
-        .collect())
+    crate::realise::realise(drv_path)
 }
 
 /// Evaluates a flake attribute without the eval cache (a stale cache would
@@ -250,7 +245,14 @@ struct FlakeValue {
 }
 
 fn eval_flake(reference: &str) -> Result<FlakeValue, StoreError> {
-    let out = nix::eval_apply(reference, FLAKE_APPLY)?;
+    // The error names what the user typed, not the internal `--apply`.
+    let out = nix::eval_apply(reference, FLAKE_APPLY).map_err(|e| match e {
+        StoreError::Nix { message, .. } => StoreError::Nix {
+            command: format!("nix eval {reference}"),
+            message,
+        },
+        other => other,
+    })?;
     serde_json::from_slice(&out).map_err(|e| StoreError::BadNixJson {
         command: format!("nix eval {reference}"),
         reason: e.to_string(),

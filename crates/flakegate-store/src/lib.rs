@@ -20,6 +20,7 @@ pub mod nix;
 pub mod nix_version;
 mod path_info;
 pub mod profile;
+mod realise;
 mod store;
 pub mod store_dir;
 mod url;

@@ -52,9 +52,13 @@ pub fn generations(profile: &Path) -> Result<Vec<Generation>, StoreError> {
         .collect();
     out.sort_by_key(|g| g.number);
     if out.is_empty() {
-        return Err(StoreError::InvalidStorePath {
+        // A profile that is not there is missing, not an invalid store path.
+        if std::fs::symlink_metadata(profile).is_err() {
+            return Err(StoreError::Missing { input });
+        }
+        return Err(StoreError::NotAProfile {
             input,
-            reason: format!("no generations ({name}-N-link) next to it"),
+            name: name.to_owned(),
         });
     }
     Ok(out)

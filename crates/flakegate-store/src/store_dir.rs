@@ -73,10 +73,14 @@ impl StoreDir {
                 input: path.to_owned(),
                 store_dir: self.dir.clone(),
             })?;
-        nix_derivation::StorePath::from_basename(basename.as_bytes()).map_err(|e| {
+        // Nix's own reason ("no `-` separating digest from name") puzzles
+        // for a name that has a dash: say what a store path looks like.
+        nix_derivation::StorePath::from_basename(basename.as_bytes()).map_err(|_| {
             StoreError::InvalidStorePath {
                 input: path.to_owned(),
-                reason: e.to_string(),
+                reason: format!(
+                    "`{basename}` is not <hash>-<name> with a 32-character Nix base-32 hash"
+                ),
             }
         })?;
         Ok(())

@@ -170,7 +170,9 @@ fn query_store(args: &ClosureArgs, progress: &Progress) -> anyhow::Result<Closur
     let mut roots: Vec<String> = Vec::new();
     for input in &args.installables {
         progress.step(format!("resolving {input}"));
-        let resolved = installable::resolve(input, &*store, ResolveOptions { build: args.build })?;
+        // A build writes its log to stderr: no spinner over it.
+        let opts = ResolveOptions { build: args.build };
+        let resolved = progress.suspend(|| installable::resolve(input, &*store, opts))?;
         for p in resolved.paths {
             if !roots.contains(&p) {
                 roots.push(p);

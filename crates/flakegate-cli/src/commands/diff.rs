@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use flakegate_diff::{ClosureDiff, DiffReport, DrvDiffOptions, Explained, PackageDiff};
+use flakegate_diff::{ClosureDiff, DiffReport, DrvDiffOptions, Explained, PackageDiff, SortKey};
 use flakegate_store::installable::{self, Kind, ResolveOptions};
 use flakegate_store::{Closure, Detail, Store, profile};
 
@@ -19,17 +19,22 @@ use crate::progress::Progress;
 
 pub const EXAMPLES: &str = "\
 Examples:
-  flakegate diff --profile /nix/var/nix/profiles/system          # the last two generations
-  flakegate diff --generations 41 42                             # two generations of the system profile
-  flakegate diff ./result-old ./result --explain openssl         # packages, then why openssl changed
-  flakegate diff github:o/r/main#nixosConfigurations.h.config.system.build.toplevel \\
-                 .#nixosConfigurations.h.config.system.build.toplevel   # derivations, nothing built
+  # the last two generations of a profile, or two chosen ones
+  flakegate diff --profile /nix/var/nix/profiles/system
+  flakegate diff --generations 41 42
+  # packages, largest size change first, then why openssl changed
+  flakegate diff ./result-old ./result --sort delta --explain openssl
+  # derivations of two flake outputs: nothing is built
+  attr=nixosConfigurations.h.config.system.build.toplevel
+  flakegate diff \"github:o/r/main#$attr\" \".#$attr\"
   flakegate diff old.drv new.drv --depth 3
-  flakegate diff --profile /nix/var/nix/profiles/system --markdown >> \"$GITHUB_STEP_SUMMARY\"
+  flakegate diff ./result-old ./result --markdown >> \"$GITHUB_STEP_SUMMARY\"
 
 Two store paths (or symlinks, profiles, generations) give the package view;
 two flake references or .drv files give the derivation view, which needs
-nothing built. --exit-code exits 1 when they differ, like git diff.";
+nothing built (--build builds and gives the package view). Rebuilt packages
+(same version) are one line unless --rebuilt. --exit-code exits 1 when the
+sides differ, like git diff.";
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -49,6 +54,19 @@ pub struct DiffArgs {
     /// Compare derivations even when both sides are realised (via their derivers).
     #[arg(long, help_heading = "Inputs")]
     pub drv: bool,
+    /// Build what is not realised (its log goes to stderr), then compare the
+    /// packages of the results.
+    #[arg(long, conflicts_with = "drv", help_heading = "Inputs")]
+    pub build: bool,
+
+    /// List every rebuilt package (same version, new build), not one line
+    /// for them all.
+    #[arg(long, help_heading = "Package view")]
+    pub rebuilt: bool,
+    /// Order the packages of each kind of change by name, size, or size
+    /// change (largest first).
+    #[arg(long, value_enum, default_value_t = SortBy::Name, help_heading = "Package view")]
+    pub sort: SortBy,
 
     /// After the package view, explain why package NAME changed, down to the
     /// derivations (repeatable).
@@ -74,6 +92,23 @@ pub struct DiffArgs {
     pub store: BackendArgs,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SortBy {
+    Name,
+    Size,
+    Delta,
+}
+
+impl From<SortBy> for SortKey {
+    fn from(s: SortBy) -> Self {
+        match s {
+            SortBy::Name => Self::Name,
+            SortBy::Size => Self::Size,
+            SortBy::Delta => Self::Delta,
+        }
+    }
+}
+
 const DEFAULT_PROFILE: &str = "/nix/var/nix/profiles/system";
 
 pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
@@ -86,9 +121,10 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
     };
     let (before, after) = sides(args)?;
     let drv_view = args.drv
-        || [&before, &after]
-            .iter()
-            .any(|s| matches!(installable::classify(s), Kind::Flake(_)) || s.ends_with(".drv"));
+        || !args.build
+            && [&before, &after]
+                .iter()
+                .any(|s| matches!(installable::classify(s), Kind::Flake(_)) || s.ends_with(".drv"));
     args.output.check()?;
     let report = if drv_view {
         progress.step("evaluating derivations");
@@ -111,11 +147,14 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
                 report,
             }],
             full: args.full,
+            rebuilt: args.rebuilt,
         }
     } else {
         progress.step("reading closures");
         let resolve = |s: &str| -> anyhow::Result<String> {
-            let r = installable::resolve(s, store, ResolveOptions::default())?;
+            let opts = ResolveOptions { build: args.build };
+            // A build writes its log to stderr: no spinner over it.
+            let r = progress.suspend(|| installable::resolve(s, store, opts))?;
             match r.paths.as_slice() {
                 [one] => Ok(one.clone()),
                 _ => bail!("{s}: stands for {} store paths; give one", r.paths.len()),
@@ -134,7 +173,8 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
             )
         });
         let started = Instant::now();
-        let diff = flakegate_diff::diff_closures(&old, &new, &selected);
+        let mut diff = flakegate_diff::diff_closures(&old, &new, &selected);
+        diff.sort_packages(args.sort.into());
         std::mem::forget((old, new)); // see the end of `run`
         note(args, || {
             format!(
@@ -152,6 +192,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
             closure: Some(diff),
             derivations,
             full: args.full,
+            rebuilt: args.rebuilt,
         }
     };
     progress.finish();

@@ -166,7 +166,9 @@ fn runtime(
     verbose: bool,
 ) -> anyhow::Result<Bom> {
     progress.step(format!("resolving {input}"));
-    let resolved = match meta_eval::resolve(input, store, ResolveOptions { build }, true) {
+    // A build writes its log to stderr: no spinner over it.
+    let resolve = ResolveOptions { build };
+    let resolved = match progress.suspend(|| meta_eval::resolve(input, store, resolve, true)) {
         Ok(r) => r,
         Err(StoreError::NotRealised { input, path, drv }) => bail!(
             "{input}: not realised ({path} is not in the store); a runtime SBOM describes the \

@@ -43,3 +43,24 @@ pub enum ColorChoice {
 pub(crate) fn md_code(s: &str) -> String {
     format!("`{}`", s.replace('|', "\\|").replace('`', "'"))
 }
+
+/// Code inside HTML (a `<summary>`), where Markdown's backticks show as
+/// they are.
+pub(crate) fn html_code(s: &str) -> String {
+    format!(
+        "<code>{}</code>",
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    )
+}
+
+/// `1 path`, `21,392 paths`: a count with its noun, singular for one.
+pub(crate) fn counted(n: usize, one: &str, many: &str) -> String {
+    let n64 = u64::try_from(n).unwrap_or(u64::MAX);
+    format!(
+        "{} {}",
+        flakegate_report::units::count(n64),
+        if n == 1 { one } else { many }
+    )
+}

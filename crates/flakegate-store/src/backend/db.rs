@@ -51,7 +51,9 @@ impl DbBackend {
         if !path.exists() {
             return Err(StoreError::Database {
                 file,
-                reason: "no such file".into(),
+                reason:
+                    "no such file (NIX_STATE_DIR says where it is; --backend cli asks nix instead)"
+                        .into(),
             });
         }
         // `mode=ro` never writes. `immutable=1` additionally skips locking and

@@ -8,7 +8,7 @@ use flakegate_bench::{BenchReport, ReferenceKind};
 
 use super::format::{bytes, count, duration, percent, signed_count};
 use crate::render::gates::{self, cell};
-use crate::render::md_code as code;
+use crate::render::{html_code, md_code as code};
 
 pub fn render(r: &BenchReport) -> String {
     let mut o = String::new();
@@ -107,7 +107,7 @@ pub fn render(r: &BenchReport) -> String {
         let _ = writeln!(
             o,
             "<details><summary>Counters of {}: {changed} of {} changed</summary>\n\n| Counter | Before | Now | Delta | % |\n|---|---:|---:|---:|---:|",
-            code(&b.name),
+            html_code(&b.name),
             deltas.len()
         );
         for d in deltas {

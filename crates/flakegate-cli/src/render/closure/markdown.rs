@@ -3,36 +3,36 @@
 use std::fmt::Write;
 
 use flakegate_closure::ClosureReport;
-use flakegate_report::units::{signed_size, size};
+use flakegate_report::units::{count, signed_size, size};
 
 use super::{duplicate_instances, short, versions};
-use crate::render::{gates, md_code as code};
+use crate::render::{counted, gates, html_code, md_code as code};
 
 pub fn render(r: &ClosureReport) -> String {
     let mut o = String::new();
     let title: Vec<String> = r.roots.iter().map(|x| code(short(&x.path))).collect();
     let _ = writeln!(
         o,
-        "### Closure of {}: {} in {} paths\n",
+        "### Closure of {}: {} in {}\n",
         if title.is_empty() {
             "nothing".to_owned()
         } else {
             title.join(", ")
         },
         size(r.total_size),
-        r.path_count
+        counted(r.path_count, "path", "paths")
     );
     o.push_str(&gates::markdown(&r.gates, r.status, "Root"));
     if let Some(b) = &r.baseline {
         let _ = writeln!(
             o,
-            "**Baseline:** {} → {} ({}, {:+.2}%), {} → {} paths\n",
+            "**Baseline:** {} → {} ({}, {:+.2}%), {} → {}\n",
             size(b.baseline_size),
             size(b.size),
             signed_size(b.growth_bytes),
             b.growth_percent,
-            b.baseline_paths,
-            r.path_count
+            count(u64::try_from(b.baseline_paths).unwrap_or(u64::MAX)),
+            counted(r.path_count, "path", "paths")
         );
         if !b.causes.is_empty() {
             let _ = writeln!(o, "| Grew by | Package | Versions |\n|---:|---|---|");
@@ -48,41 +48,79 @@ pub fn render(r: &ClosureReport) -> String {
             o.push('\n');
         }
     }
-    for w in &r.why {
-        let chain: Vec<String> = w.chain.iter().map(|c| code(short(c))).collect();
-        let _ = writeln!(
-            o,
-            "**Why {}:** {}\n",
-            code(&w.query),
-            if chain.is_empty() {
-                "not in the closure".to_owned()
-            } else {
-                chain.join(" → ")
+    // One line per query; a package name with several instances gets a
+    // list, a chain per instance.
+    let mut i = 0;
+    while i < r.why.len() {
+        let query = &r.why[i].query;
+        let end = r.why[i..]
+            .iter()
+            .position(|w| &w.query != query)
+            .map_or(r.why.len(), |k| i + k);
+        let chains: Vec<String> = r.why[i..end]
+            .iter()
+            .map(|w| {
+                if w.chain.is_empty() {
+                    "not in the closure".to_owned()
+                } else {
+                    let links: Vec<String> = w.chain.iter().map(|c| code(short(c))).collect();
+                    links.join(" → ")
+                }
+            })
+            .collect();
+        if let [one] = chains.as_slice() {
+            let _ = writeln!(o, "**Why {}:** {one}\n", code(query));
+        } else {
+            let _ = writeln!(o, "**Why {}:**\n", code(query));
+            for c in &chains {
+                let _ = writeln!(o, "- {c}");
             }
-        );
+            o.push('\n');
+        }
+        i = end;
     }
-    if !r.top_by_added.is_empty() {
-        let _ = writeln!(
-            o,
-            "<details><summary>Largest by added size</summary>\n\n| Added | Self | Exclusive | Path |\n|---:|---:|---:|---|"
-        );
-        for e in &r.top_by_added {
-            let _ = writeln!(
-                o,
+    let added: Vec<String> = r
+        .top_by_added
+        .iter()
+        .map(|e| {
+            format!(
                 "| {} | {} | {} | {} |",
                 size(e.added_size),
                 size(e.self_size),
                 size(e.exclusive_size),
                 code(short(&e.path))
-            );
-        }
-        let _ = writeln!(o, "\n</details>\n");
-    }
+            )
+        })
+        .collect();
+    folded_table(
+        &mut o,
+        "Largest by added size",
+        "| Added | Self | Exclusive | Path |\n|---:|---:|---:|---|",
+        &added,
+    );
+    let by_self: Vec<String> = r
+        .top_by_self
+        .iter()
+        .map(|e| {
+            format!(
+                "| {} | {} | {} |",
+                size(e.self_size),
+                size(e.added_size),
+                code(short(&e.path))
+            )
+        })
+        .collect();
+    folded_table(
+        &mut o,
+        "Largest by self size",
+        "| Self | Added | Path |\n|---:|---:|---|",
+        &by_self,
+    );
     for root in r.roots.iter().filter(|x| !x.direct_dependencies.is_empty()) {
         let _ = writeln!(
             o,
             "<details><summary>Direct dependencies of {}</summary>\n\n| Added | Closure | Path |\n|---:|---:|---|",
-            code(short(&root.path))
+            html_code(short(&root.path))
         );
         for d in root.direct_dependencies.iter().take(20) {
             let closure = d.closure_size.map_or_else(|| "–".to_owned(), size);
@@ -113,4 +151,16 @@ pub fn render(r: &ClosureReport) -> String {
         let _ = writeln!(o, "\n</details>\n");
     }
     o
+}
+
+/// A table folded under a `<details>` summary; nothing when it has no rows.
+fn folded_table(o: &mut String, summary: &str, header: &str, rows: &[String]) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "<details><summary>{summary}</summary>\n\n{header}");
+    for row in rows {
+        let _ = writeln!(o, "{row}");
+    }
+    let _ = writeln!(o, "\n</details>\n");
 }

@@ -4,10 +4,10 @@ mod markdown;
 mod terminal;
 
 use flakegate_closure::ClosureReport;
-use flakegate_report::units::{count, signed_size, size};
+use flakegate_report::units::{signed_size, size};
 use flakegate_store::name::store_path_name;
 
-use super::{Paint, Render};
+use super::{Paint, Render, counted};
 
 impl Render for ClosureReport {
     fn terminal(&self, paint: Paint) -> String {
@@ -20,9 +20,9 @@ impl Render for ClosureReport {
 
     fn headline(&self) -> String {
         format!(
-            "{} in {} paths",
+            "{} in {}",
             size(self.total_size),
-            count(u64::try_from(self.path_count).unwrap_or(u64::MAX))
+            counted(self.path_count, "path", "paths")
         )
     }
 

@@ -3,21 +3,19 @@
 use std::fmt::Write;
 
 use flakegate_closure::ClosureReport;
-use flakegate_report::units::{signed_size, size};
+use flakegate_report::units::{count, signed_size, size};
 
 use super::{duplicate_instances, short, versions};
-use crate::render::{Paint, gates};
+use crate::render::{Paint, counted, gates};
 
 pub fn render(r: &ClosureReport, p: Paint) -> String {
     let mut o = String::new();
-    let roots = r.roots.len();
     let _ = writeln!(
         o,
-        "{} {} root{}, {} paths, {}",
+        "{} {}, {}, {}",
         p.bold("closure:"),
-        roots,
-        if roots == 1 { "" } else { "s" },
-        r.path_count,
+        counted(r.roots.len(), "root", "roots"),
+        counted(r.path_count, "path", "paths"),
         p.bold(&size(r.total_size))
     );
 
@@ -25,9 +23,9 @@ pub fn render(r: &ClosureReport, p: Paint) -> String {
         let _ = writeln!(o, "\n{}", p.bold(short(&root.path)));
         let _ = writeln!(
             o,
-            "  closure {} in {} paths",
+            "  closure {} in {}",
             size(root.closure_size),
-            root.path_count
+            counted(root.path_count, "path", "paths")
         );
         if !root.direct_dependencies.is_empty() {
             let _ = writeln!(o, "  {}", p.dim("direct dependencies, by added size:"));
@@ -104,8 +102,11 @@ pub fn render(r: &ClosureReport, p: Paint) -> String {
         }
     }
 
-    for w in &r.why {
-        let _ = writeln!(o, "\n{} {}", p.bold("Why"), w.query);
+    // One heading per query; a package name has a chain per instance.
+    for (i, w) in r.why.iter().enumerate() {
+        if i == 0 || r.why[i - 1].query != w.query {
+            let _ = writeln!(o, "\n{} {}", p.bold("Why"), w.query);
+        }
         if w.chain.is_empty() {
             let _ = writeln!(o, "  not in the closure");
         } else {
@@ -117,14 +118,14 @@ pub fn render(r: &ClosureReport, p: Paint) -> String {
     if let Some(b) = &r.baseline {
         let _ = writeln!(
             o,
-            "\n{} {} → {} ({}, {:+.2}%), {} → {} paths",
+            "\n{} {} → {} ({}, {:+.2}%), {} → {}",
             p.bold("Baseline:"),
             size(b.baseline_size),
             size(b.size),
             signed_size(b.growth_bytes),
             b.growth_percent,
-            b.baseline_paths,
-            r.path_count
+            count(u64::try_from(b.baseline_paths).unwrap_or(u64::MAX)),
+            counted(r.path_count, "path", "paths")
         );
         for c in &b.causes {
             let _ = writeln!(

@@ -2,23 +2,25 @@
 
 use std::fmt::Write;
 
-use flakegate_diff::closure_diff::{ClosureDiff, PackageChange};
+use flakegate_diff::DiffReport;
+use flakegate_diff::closure_diff::{ClosureDiff, PackageChange, PackageDiff};
 use flakegate_diff::drv_diff::{DrvDiffReport, DrvPairDiff};
+use flakegate_report::units::signed_size;
 use flakegate_store::name::store_path_name;
 
-use super::{field_text, section, versions};
-use flakegate_diff::DiffReport;
-
+use super::{
+    because, drv_headline, field_text, hidden_values, n, no_differences, pair_title, section,
+    shown_and_through, totals, versions, word_diff,
+};
 use crate::render::Paint;
-use flakegate_report::units::{signed_size, size};
 
-/// Derivation pairs shown without --full.
+/// Derivation pairs shown without --full, and consequences listed.
 const SHOWN_PAIRS: usize = 12;
 
 pub fn render(out: &DiffReport, p: Paint, full: bool) -> String {
     let mut o = String::new();
     if let Some(c) = &out.closure {
-        closure(&mut o, c, p);
+        closure(&mut o, c, p, full || out.rebuilt);
     }
     for d in &out.derivations {
         if let Some(name) = &d.package {
@@ -29,39 +31,68 @@ pub fn render(out: &DiffReport, p: Paint, full: bool) -> String {
     o
 }
 
-fn closure(o: &mut String, c: &ClosureDiff, p: Paint) {
+fn closure(o: &mut String, c: &ClosureDiff, p: Paint, rebuilt: bool) {
+    // Every line counts in a large diff: a header of two or three lines,
+    // then one line per package (a 5,000-path diff prints fewer than dix).
     let s = &c.summary;
-    let _ = writeln!(
-        o,
-        "{} → {}",
-        p.bold(store_path_name(&c.before.root)),
-        p.bold(store_path_name(&c.after.root))
+    let (before, after) = (
+        store_path_name(&c.before.root),
+        store_path_name(&c.after.root),
     );
-    let _ = writeln!(
-        o,
-        "{} → {} paths (+{}, -{}), {} → {} ({})",
-        c.before.paths,
-        c.after.paths,
-        s.paths_added,
-        s.paths_removed,
-        size(c.before.size),
-        size(c.after.size),
-        signed_size(s.size_delta)
-    );
-    let _ = writeln!(
-        o,
-        "{} upgraded, {} downgraded, {} changed, {} added, {} removed, {} rebuilt; {} unchanged",
-        s.upgraded, s.downgraded, s.changed, s.added, s.removed, s.rebuilt, s.unchanged
-    );
-    let width = c
+    let totals = no_differences(c).unwrap_or_else(|| {
+        let (paths, sizes) = totals(c);
+        format!("{paths}, {sizes}")
+    });
+    if before == after {
+        let _ = writeln!(o, "{}: {totals}", p.bold(before));
+    } else {
+        let _ = writeln!(o, "{} → {}\n{totals}", p.bold(before), p.bold(after));
+    }
+    if no_differences(c).is_some() {
+        return;
+    }
+    let (shown, folded): (Vec<&PackageDiff>, Vec<&PackageDiff>) = c
         .packages
+        .iter()
+        .partition(|x| rebuilt || x.change != PackageChange::Rebuilt);
+    // The counts: kinds that occur, rebuilt ones folded unless asked, and
+    // what the `*` marks.
+    let mut counts: Vec<String> = [
+        (s.upgraded, "upgraded"),
+        (s.downgraded, "downgraded"),
+        (s.changed, "changed"),
+        (s.added, "added"),
+        (s.removed, "removed"),
+    ]
+    .into_iter()
+    .filter(|(k, _)| *k > 0)
+    .map(|(k, what)| format!("{} {what}", n(k)))
+    .collect();
+    if !folded.is_empty() {
+        let delta: i64 = folded.iter().map(|x| x.size_delta).sum();
+        counts.push(format!(
+            "{} rebuilt, same version ({}; --rebuilt lists them)",
+            n(folded.len()),
+            signed_size(delta)
+        ));
+    } else if s.rebuilt > 0 {
+        counts.push(format!("{} rebuilt", n(s.rebuilt)));
+    }
+    counts.push(format!("{} unchanged", n(s.unchanged)));
+    let mark = if shown.iter().any(|x| x.selected) {
+        "; * installed directly"
+    } else {
+        ""
+    };
+    let _ = writeln!(o, "{}{mark}", counts.join(", "));
+    let width = shown
         .iter()
         .map(|x| x.name.chars().count())
         .max()
         .unwrap_or(0)
         .min(40);
     // Each package's versions text, made once: it sets the column width too.
-    let texts: Vec<String> = c.packages.iter().map(versions).collect();
+    let texts: Vec<String> = shown.iter().map(|x| versions(x)).collect();
     let vwidth = texts
         .iter()
         .map(|v| v.chars().count())
@@ -69,7 +100,7 @@ fn closure(o: &mut String, c: &ClosureDiff, p: Paint) {
         .unwrap_or(0)
         .min(48);
     let mut current: Option<PackageChange> = None;
-    for (pkg, text) in c.packages.iter().zip(&texts) {
+    for (pkg, text) in shown.iter().zip(&texts) {
         if current != Some(pkg.change) {
             current = Some(pkg.change);
             let title = section(pkg.change);
@@ -89,12 +120,6 @@ fn closure(o: &mut String, c: &ClosureDiff, p: Paint) {
             signed_size(pkg.size_delta)
         );
     }
-    if c.packages.iter().any(|x| x.selected) {
-        let _ = writeln!(
-            o,
-            "\n* selected: installed directly, not pulled in by another package"
-        );
-    }
 }
 
 fn derivations(o: &mut String, r: &DrvDiffReport, p: Paint, full: bool) {
@@ -109,27 +134,12 @@ fn derivations(o: &mut String, r: &DrvDiffReport, p: Paint, full: bool) {
         store_path_name(&r.after)
     );
     if r.derivations.is_empty() {
-        let _ = writeln!(o, "identical");
+        let _ = writeln!(o, "No differences: the same derivation");
         return;
     }
-    let s = &r.summary;
-    let _ = writeln!(
-        o,
-        "{} derivation pairs differ; {} with changes of their own, the rest only through their inputs{}",
-        s.compared,
-        s.with_own_changes,
-        if s.not_followed > 0 {
-            format!("; {} changed inputs not followed (--depth)", s.not_followed)
-        } else {
-            String::new()
-        }
-    );
+    let _ = writeln!(o, "{}", drv_headline(&r.summary));
     // The root, then the derivations that changed by themselves: the causes.
-    let shown: Vec<&DrvPairDiff> = r
-        .derivations
-        .iter()
-        .filter(|d| full || d.id == 0 || d.own_changes)
-        .collect();
+    let (shown, through) = shown_and_through(r, full);
     let limit = if full { usize::MAX } else { SHOWN_PAIRS };
     for d in shown.iter().take(limit) {
         pair(o, d, p, full);
@@ -137,25 +147,45 @@ fn derivations(o: &mut String, r: &DrvDiffReport, p: Paint, full: bool) {
     if shown.len() > limit {
         let _ = writeln!(
             o,
-            "\n… {} more derivations with changes of their own (--full shows all)",
-            shown.len() - limit
+            "\n… {} more with changes of their own (--full shows all)",
+            n(shown.len() - limit)
+        );
+    }
+    // What changed only because its inputs did, each with its causes.
+    if through.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "\n{}", p.bold("Changed only through their inputs:"));
+    for d in through.iter().take(SHOWN_PAIRS) {
+        let _ = writeln!(
+            o,
+            "  {} {}  {}",
+            p.dim(&format!("#{}", d.id)),
+            pair_title(d),
+            because(d)
+        );
+    }
+    if through.len() > SHOWN_PAIRS {
+        let _ = writeln!(
+            o,
+            "  … {} more (--full shows all)",
+            n(through.len() - SHOWN_PAIRS)
         );
     }
 }
 
 fn pair(o: &mut String, d: &DrvPairDiff, p: Paint, full: bool) {
-    let title = if d.name_before == d.name_after {
-        d.name_before.clone()
-    } else {
-        format!("{} → {}", d.name_before, d.name_after)
-    };
     let _ = writeln!(
         o,
         "\n{} {}  {}",
         p.bold(&format!("#{}", d.id)),
-        p.bold(&title),
+        p.bold(&pair_title(d)),
         p.dim(&format!("(depth {})", d.depth))
     );
+    let reason = because(d);
+    if !reason.is_empty() {
+        let _ = writeln!(o, "  {reason}");
+    }
     let mut hidden = 0;
     let fields = d
         .outputs
@@ -169,7 +199,7 @@ fn pair(o: &mut String, d: &DrvPairDiff, p: Paint, full: bool) {
         )
         .chain(d.env.iter().map(|f| ("env", f)));
     for (kind, f) in fields {
-        if f.hashes_only && !full {
+        if f.consequence && !full {
             hidden += 1;
             continue;
         }
@@ -178,22 +208,17 @@ fn pair(o: &mut String, d: &DrvPairDiff, p: Paint, full: bool) {
         } else {
             format!("{kind} {}", f.name)
         };
-        match (&f.diff, full) {
-            (Some(chunks), _) => {
-                let mut line = String::new();
-                for c in chunks {
-                    match c.tag.as_str() {
-                        "delete" => line.push_str(&p.red(&format!("[-{}-]", c.text))),
-                        "insert" => line.push_str(&p.green(&format!("{{+{}+}}", c.text))),
-                        _ => line.push_str(&super::context(&c.text, full)),
-                    }
+        let text = match &f.diff {
+            Some(chunks) => word_diff(chunks, full, |tag, text| {
+                if tag == "delete" {
+                    p.red(&format!("[-{text}-]"))
+                } else {
+                    p.green(&format!("{{+{text}+}}"))
                 }
-                let _ = writeln!(o, "  {label}: {line}");
-            }
-            _ => {
-                let _ = writeln!(o, "  {label}: {}", field_text(f, full));
-            }
-        }
+            }),
+            None => field_text(f, full),
+        };
+        let _ = writeln!(o, "  {label}: {text}");
     }
     for s in &d.sources {
         let what = match (&s.before, &s.after) {
@@ -242,10 +267,6 @@ fn pair(o: &mut String, d: &DrvPairDiff, p: Paint, full: bool) {
         let _ = writeln!(o, "  input changed: {names}{outputs}  {}", p.dim(&target));
     }
     if hidden > 0 {
-        let _ = writeln!(
-            o,
-            "  {}",
-            p.dim(&format!("{hidden} more values differ only in input hashes"))
-        );
+        let _ = writeln!(o, "  {}", p.dim(&hidden_values(hidden)));
     }
 }

@@ -1,0 +1,100 @@
+//! The messages users see when something is wrong, reviewed like output: one
+//! snapshot per message, each a single line naming the input (exit 2).
+
+use flakegate_testkit as kit;
+use insta::assert_snapshot;
+
+use crate::util::{code, flakegate, normalise, run, stderr, stdout};
+
+/// The error line of a run that must fail with exit 2, normalised (and the
+/// machine's system name replaced, for flake attribute paths).
+fn error_of(out: &std::process::Output) -> String {
+    let err = stderr(out);
+    assert_eq!(code(out), 2, "{err}");
+    assert!(out.stdout.is_empty(), "nothing on stdout: {}", stdout(out));
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    normalise(err.trim_end()).replace(&kit::current_system(), "[SYSTEM]")
+}
+
+#[test]
+fn a_missing_flake_attribute_names_the_reference_not_internals() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("flake.nix"),
+        "{ outputs = { self }: { }; }\n",
+    )
+    .expect("write flake.nix");
+    let reference = format!("path:{}#nope", dir.path().display());
+    let err = error_of(&run(&["closure", &reference]));
+    assert!(
+        !err.contains("--apply") && !err.contains("isAttrs"),
+        "{err}"
+    );
+    assert_snapshot!("missing_flake_attribute", err);
+}
+
+#[test]
+fn a_malformed_store_path_says_what_a_store_path_is() {
+    let err = error_of(&run(&["closure", "/nix/store/doesnotexist-foo"]));
+    assert_snapshot!("malformed_store_path", err);
+}
+
+#[test]
+fn a_missing_store_database_says_where_and_what_else_to_try() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let top = kit::package_set().toplevel.clone();
+    let out = flakegate()
+        .args(["closure", &top, "--backend", "db"])
+        .env("NIX_STATE_DIR", dir.path())
+        .output()
+        .expect("runs");
+    let err = error_of(&out);
+    assert!(err.contains("--backend cli"), "{err}");
+    assert_snapshot!("missing_store_database", err);
+}
+
+#[test]
+fn a_missing_profile_is_missing_not_an_invalid_store_path() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("no-such-profile");
+    let err = error_of(&run(&[
+        "diff",
+        "--profile",
+        missing.to_str().expect("utf8"),
+    ]));
+    assert!(!err.contains("store path"), "{err}");
+    assert_snapshot!("missing_profile", err);
+    // A file that is there but has no generations next to it.
+    let plain = dir.path().join("plain");
+    std::fs::write(&plain, "x").expect("write");
+    let err = error_of(&run(&["diff", "--profile", plain.to_str().expect("utf8")]));
+    assert_snapshot!("not_a_profile", err);
+}
+
+#[test]
+fn help_examples_fit_a_terminal_and_cover_every_command() {
+    let out = run(&["diff", "--help"]);
+    let help = stdout(&out);
+    let examples = help.split("Examples:").nth(1).expect("examples");
+    for line in examples.lines() {
+        assert!(line.chars().count() <= 80, "wraps: {line}");
+    }
+    let top = stdout(&run(&["--help"]));
+    let (head, examples) = top.split_once("Examples:").expect("examples");
+    let tagline = head
+        .split("Usage:")
+        .next()
+        .expect("tagline")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for tool in ["closure", "diff", "sbom", "bench", "report"] {
+        assert!(
+            examples.contains(&format!("flakegate {tool} ")),
+            "no {tool} example: {examples}"
+        );
+    }
+    for what in ["closure", "diff", "SBOM", "benchmark", "summary"] {
+        assert!(tagline.contains(what), "tagline: {tagline}");
+    }
+}
