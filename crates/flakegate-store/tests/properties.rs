@@ -423,3 +423,21 @@ fn store_dir_checks(s: &str) -> Option<String> {
     let _ = dir.basename_of(s);
     dir.top_level_of(s)
 }
+
+proptest! {
+    #[test]
+    fn nix_version_lines_name_the_implementation_and_version(
+        implementation in "Nix|Lix|[A-Z][a-z]{1,6}",
+        version in "[0-9]{1,2}\\.[0-9]{1,3}(\\.[0-9]{1,3})?(pre[0-9]{8})?",
+    ) {
+        let line = format!("nix ({implementation}) {version}\n");
+        let id = flakegate_store::eval::parse_version_line(&line).expect("a version line");
+        prop_assert_eq!(id.implementation, implementation);
+        prop_assert_eq!(id.version, version);
+    }
+
+    #[test]
+    fn any_version_output_never_panics(s in ".{0,40}") {
+        let _ = flakegate_store::eval::parse_version_line(&s);
+    }
+}
