@@ -441,3 +441,14 @@ proptest! {
         let _ = flakegate_store::eval::parse_version_line(&s);
     }
 }
+
+/// Found by the fuzzer (target `path-info`): a relative `storeDir` gave
+/// relative store paths.
+#[test]
+fn a_relative_store_dir_is_refused() {
+    let doc = json!({"version": 2, "storeDir": "nix/store", "info": {
+        "00000000000000000000000000000000-x": {"narSize": 1, "references": []}}});
+    let err = parse_path_info_json(&serde_json::to_vec(&doc).expect("json"), &store())
+        .expect_err("relative storeDir");
+    assert!(err.contains("storeDir"), "{err}");
+}
