@@ -14,6 +14,7 @@ let
     fileset = lib.fileset.unions [
       (craneLib.fileset.commonCargoSources root)
       ../tests
+      ../fuzz/corpus # the fuzzer's seeds, read by its tests
       (lib.fileset.fileFilter (file: file.hasExt "snap") ../crates)
       ../crates/flakegate-store/src/meta_eval.nix # include_str! by the store crate
     ];

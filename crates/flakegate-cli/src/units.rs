@@ -44,4 +44,42 @@ mod tests {
         assert!(parse_percent("-1%").is_err());
         assert!(parse_percent("x").is_err());
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn a_byte_count_is_itself(n in any::<u64>()) {
+                prop_assert_eq!(parse_size(&n.to_string()), Ok(n));
+            }
+
+            #[test]
+            fn units_multiply(n in 0u64..1_000_000, unit in 0usize..6, space in any::<bool>()) {
+                let (name, factor) =
+                    [("KiB", 1u64 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000)][unit];
+                let text = format!("{n}{}{name}", if space { " " } else { "" });
+                prop_assert_eq!(parse_size(&text), Ok(n * factor));
+            }
+
+            #[test]
+            fn any_size_text_is_read_or_refused(s in "[0-9. ]{0,30}[a-zA-Z]{0,4}|.{0,30}") {
+                let _ = parse_size(&s);
+            }
+
+            #[test]
+            fn a_percentage_is_its_number(x in 0.0f64..1e9, sign in any::<bool>()) {
+                let text = format!("{x}{}", if sign { "%" } else { "" });
+                prop_assert_eq!(parse_percent(&text), Ok(x));
+            }
+
+            #[test]
+            fn percentages_read_are_finite_and_not_negative(s in "-?[0-9]{0,400}(\\.[0-9]{0,5})?%?|.{0,20}") {
+                if let Ok(v) = parse_percent(&s) {
+                    prop_assert!(v.is_finite() && v >= 0.0, "{s:?} read as {v}");
+                }
+            }
+        }
+    }
 }

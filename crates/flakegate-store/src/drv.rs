@@ -47,7 +47,9 @@ pub fn read(drv_path: &str, store_dir: &StoreDir) -> Result<Derivation, StoreErr
     })
 }
 
-fn parse(drv_path: &str, bytes: &[u8], store_dir: &StoreDir) -> Result<Derivation, StoreError> {
+/// Parses the bytes of the `.drv` file at `drv_path` (which names it in
+/// errors and gives the derivation its name).
+pub fn parse(drv_path: &str, bytes: &[u8], store_dir: &StoreDir) -> Result<Derivation, StoreError> {
     let name = store_path_name(drv_path);
     let name = name
         .strip_suffix(".drv")

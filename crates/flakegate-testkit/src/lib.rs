@@ -13,6 +13,7 @@
 //! assert_eq!(closure.len(), 52);
 //! ```
 
+pub mod arb;
 mod fixtures;
 mod nix;
 mod path_info;

@@ -302,8 +302,9 @@ pub fn parse_duration(s: &str) -> Result<f64, String> {
         "m" | "min" => 60.0,
         _ => f64::NAN,
     };
-    match number.parse::<f64>() {
-        Ok(v) if v.is_finite() && factor.is_finite() => Ok(v * factor),
+    // The product too must be finite: `1e308` minutes are no duration.
+    match number.parse::<f64>().map(|v| v * factor) {
+        Ok(seconds) if seconds.is_finite() => Ok(seconds),
         _ => Err(format!(
             "{s:?} is not a duration (examples: 10s, 1.5s, 500ms, 2m)"
         )),
@@ -469,5 +470,38 @@ mod tests {
         assert_eq!(local_dir("github:NixOS/nixpkgs"), None);
         assert_eq!(local_dir(&format!("path:{d}?rev=x")), None);
         assert_eq!(local_dir("/no/such/dir"), None);
+    }
+
+    mod duration_properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn units_scale_seconds(x in 0.0f64..1e6, unit in 0usize..6) {
+                let (name, factor) = [("", 1.0), ("s", 1.0), ("ms", 1e-3), ("us", 1e-6), ("m", 60.0), ("min", 60.0)][unit];
+                let got = parse_duration(&format!("{x}{name}")).map_err(TestCaseError::fail)?;
+                prop_assert!((got - x * factor).abs() <= 1e-9 * x * factor, "{got} for {x}{name}");
+            }
+
+            #[test]
+            fn durations_read_are_finite_and_not_negative(s in "[0-9]{300,312}(\\.[0-9])?(m|min|s)|.{0,20}") {
+                if let Ok(v) = parse_duration(&s) {
+                    prop_assert!(v.is_finite() && v >= 0.0, "{s:?} read as {v}");
+                }
+            }
+        }
+
+        /// Found by `durations_read_are_finite_and_not_negative`: a finite
+        /// number of minutes whose seconds overflow to infinity.
+        #[test]
+        fn minutes_past_the_largest_float_are_refused() {
+            let text = format!("{}m", "9".repeat(308));
+            assert!(
+                parse_duration(&text).is_err(),
+                "{:?}",
+                parse_duration(&text)
+            );
+        }
     }
 }

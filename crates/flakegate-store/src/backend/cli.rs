@@ -170,10 +170,14 @@ pub fn parse_path_info_json(bytes: &[u8], store_dir: &StoreDir) -> Result<Parsed
             }
         }
         Value::Object(top) => {
-            let store_dir = top
-                .get("storeDir")
-                .and_then(Value::as_str)
-                .map_or_else(|| store_dir.clone(), StoreDir::new);
+            let store_dir = match top.get("storeDir") {
+                // Paths are made absolute by joining it: it must be absolute.
+                Some(Value::String(d)) if d.starts_with('/') => StoreDir::new(d),
+                Some(Value::String(d)) => {
+                    return Err(format!("\"storeDir\" {d:?} is not an absolute path"));
+                }
+                _ => store_dir.clone(),
+            };
             let (entries, keyed_by_basename) = match top.get("info") {
                 Some(Value::Object(info)) => (info.clone(), true),
                 Some(_) => return Err("\"info\" is not an object".into()),
