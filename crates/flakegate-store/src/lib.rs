@@ -7,7 +7,10 @@
 //! ([`installable`]). Every later tool (closure, diff, sbom, bench) consumes
 //! these values; none of them talks to Nix itself.
 
+pub mod availability;
 pub mod backend;
+pub mod binary_cache;
+pub mod build;
 pub mod drv;
 mod error;
 pub mod eval;
@@ -18,6 +21,7 @@ pub mod members;
 pub mod meta_eval;
 pub mod name;
 pub mod nix;
+pub mod nix_config;
 mod path_info;
 pub mod profile;
 pub mod store_dir;

@@ -13,9 +13,11 @@
 //! assert_eq!(closure.len(), 52);
 //! ```
 
+mod binary_cache;
 mod fixtures;
 mod nix;
 
+pub use binary_cache::{CacheFixture, CacheServer, Fault, cache_fixture, dry_run, serve};
 pub use fixtures::{
     Generations, PackageSet, attrs_json_of, fixture, generations, package_set, repo_root,
     synthetic_closure, synthetic_closure_seeded, unrealised_drv,
