@@ -35,7 +35,13 @@ fn percent(part: u64, whole: u64) -> f64 {
 }
 
 fn accepted(lookup: &Lookup, require_signed: bool) -> bool {
-    matches!(lookup, Lookup::Hit { signed, .. } if *signed || !require_signed)
+    match lookup {
+        Lookup::Hit { signed, .. } => *signed || !require_signed,
+        // Never implied when signatures are required: only a fetched
+        // narinfo shows its signature.
+        Lookup::Implied { hit } => *hit && !require_signed,
+        Lookup::Miss | Lookup::Error(_) => false,
+    }
 }
 
 fn size_of(record: &PathRecord) -> Option<u64> {
@@ -145,7 +151,8 @@ pub fn analyse(
                         s.misses += 1;
                     }
                 }
-                Lookup::Miss => s.misses += 1,
+                Lookup::Implied { hit: true } => s.hits.add(size),
+                Lookup::Miss | Lookup::Implied { hit: false } => s.misses += 1,
                 Lookup::Error(e) => {
                     s.errors += 1;
                     if first_error[i].is_none() {

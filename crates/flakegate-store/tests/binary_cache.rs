@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use flakegate_store::availability::{Root, Survey, survey};
+use flakegate_store::availability::{Root, Survey, Thoroughness, survey};
 use flakegate_store::binary_cache::{CacheUrl, Caches, Lookup, PublicKey, QueryOptions};
 use flakegate_store::{BackendChoice, Store, StoreDir};
 use flakegate_testkit::{CacheFixture, Fault, cache_fixture, dry_run, serve};
@@ -27,7 +27,13 @@ fn open(urls: &[&str], fixture: &CacheFixture, timeout: Duration) -> Caches {
 
 fn walk(fixture: &CacheFixture, caches: &Caches) -> Survey {
     let store = Store::open(BackendChoice::Auto, false).expect("store");
-    survey(&[Root::Drv(fixture.top_drv.clone())], &store, caches).expect("survey")
+    survey(
+        &[Root::Drv(fixture.top_drv.clone())],
+        &store,
+        caches,
+        Thoroughness::Implied,
+    )
+    .expect("survey")
 }
 
 /// (paths to fetch, derivations to build) as the survey sees them.
@@ -38,7 +44,10 @@ fn plan(s: &Survey) -> (Vec<String>, Vec<String>) {
         if p.local.is_some() {
             continue;
         }
-        if p.lookups.iter().any(|l| matches!(l, Lookup::Hit { .. })) {
+        if p.lookups
+            .iter()
+            .any(|l| matches!(l, Lookup::Hit { .. } | Lookup::Implied { hit: true }))
+        {
             fetch.push(p.path.clone());
         } else if let Some((drv, _)) = &p.produced_by {
             build.insert(drv.clone());
@@ -209,4 +218,70 @@ fn a_cache_of_another_store_or_none_at_all_is_unusable() {
     let (fetch, build) = plan(&s);
     assert!(fetch.is_empty());
     assert_eq!(build.len(), 4, "{build:?}");
+}
+
+#[test]
+fn implied_answers_equal_exhaustive_ones_with_fewer_requests() {
+    // The package set is local; a cache holds the closure of some of its
+    // members (a reference-closed set, as every cache Nix writes).
+    let set = flakegate_testkit::package_set();
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("file://{}/cache", dir.path().display());
+    let mut args: Vec<String> = [
+        "--extra-experimental-features",
+        "nix-command",
+        "copy",
+        "--to",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    args.push(url.clone());
+    args.push(set.path("python3", "out").to_owned());
+    args.push(set.path("curl", "out").to_owned());
+    duct::cmd("nix", &args)
+        .stderr_null()
+        .run()
+        .expect("nix copy");
+    let server = serve(&dir.path().join("cache"), Fault::None, 100_000);
+    let store = Store::open(BackendChoice::Auto, false).expect("store");
+    let roots = [Root::Path(set.toplevel.clone())];
+    let options = || QueryOptions {
+        jobs: 4,
+        ..QueryOptions::default()
+    };
+    let hits = |t: Thoroughness| {
+        let before = server.requests.load(std::sync::atomic::Ordering::SeqCst);
+        let caches = Caches::open(
+            vec![CacheUrl::parse(&server.url).expect("url")],
+            options(),
+            StoreDir::from_env(),
+        );
+        let s = survey(&roots, &store, &caches, t).expect("survey");
+        let asked = server.requests.load(std::sync::atomic::Ordering::SeqCst) - before;
+        let hits: BTreeSet<String> = s
+            .paths
+            .iter()
+            .filter(|p| {
+                matches!(
+                    p.lookups[0],
+                    Lookup::Hit { .. } | Lookup::Implied { hit: true }
+                )
+            })
+            .map(|p| p.path.clone())
+            .collect();
+        (hits, asked, s.paths.len())
+    };
+    let (exhaustive, asked_all, n) = hits(Thoroughness::Exhaustive);
+    let (implied, asked_few, _) = hits(Thoroughness::Implied);
+    assert_eq!(n, 52);
+    let cached: BTreeSet<String> = flakegate_testkit::requisites(set.path("python3", "out"))
+        .into_iter()
+        .chain(flakegate_testkit::requisites(set.path("curl", "out")))
+        .collect();
+    assert_eq!(exhaustive, cached);
+    assert_eq!(implied, cached);
+    // nix-cache-info + one narinfo per path, against far fewer.
+    assert_eq!(asked_all, 1 + 52);
+    assert!(asked_few < asked_all, "{asked_few} requests");
 }

@@ -56,6 +56,12 @@ pub enum Lookup {
         signed: bool,
     },
     Miss,
+    /// Not asked: known from a binary cache's closure property (a cache
+    /// that has a path has everything it refers to, so a hit implies the
+    /// closure is there and a miss implies no path referring to it is).
+    Implied {
+        hit: bool,
+    },
     /// The cache could not answer (HTTP error, timeout, malformed narinfo).
     Error(String),
 }
@@ -223,9 +229,32 @@ impl Caches {
     #[must_use]
     pub fn query(&self, paths: &[String]) -> Vec<Vec<Lookup>> {
         let n_caches = self.caches.len();
-        let total = paths.len() * n_caches;
+        let tasks: Vec<(&str, usize)> = paths
+            .iter()
+            .flat_map(|p| (0..n_caches).map(move |c| (p.as_str(), c)))
+            .collect();
+        let mut answers = self.query_pairs(&tasks).into_iter();
+        paths
+            .iter()
+            .map(|_| answers.by_ref().take(n_caches).collect())
+            .collect()
+    }
+
+    /// Whether cache `cache` will not be asked any more (unusable, or given
+    /// up after repeated failures).
+    #[must_use]
+    pub fn is_out(&self, cache: usize) -> bool {
+        let c = &self.caches[cache];
+        c.unusable.is_some() || c.given_up.load(Ordering::Relaxed)
+    }
+
+    /// Asks cache `c` about path `p` for each `(p, c)`, on the bounded pool;
+    /// the answers come in the order of `tasks`.
+    #[must_use]
+    pub fn query_pairs(&self, tasks: &[(&str, usize)]) -> Vec<Lookup> {
+        let total = tasks.len();
         if total == 0 {
-            return vec![Vec::new(); paths.len()];
+            return Vec::new();
         }
         let next = AtomicUsize::new(0);
         let workers = self.options.jobs.clamp(1, total);
@@ -236,33 +265,33 @@ impl Caches {
                         let mut mine = Vec::new();
                         loop {
                             let task = next.fetch_add(1, Ordering::Relaxed);
-                            if task >= total {
+                            let Some((path, cache)) = tasks.get(task) else {
                                 return mine;
-                            }
-                            let (p, c) = (task / n_caches, task % n_caches);
-                            mine.push((task, self.lookup(&self.caches[c], &paths[p])));
+                            };
+                            mine.push((task, self.lookup(&self.caches[*cache], path)));
                         }
                     })
                 })
                 .collect();
             handles
                 .into_iter()
-                .flat_map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| vec![(usize::MAX, Lookup::Miss)])
-                })
+                .flat_map(|h| h.join().unwrap_or_default())
                 .collect()
         });
         answers.sort_unstable_by_key(|(task, _)| *task);
-        let mut result: Vec<Vec<Lookup>> = (0..paths.len())
-            .map(|_| Vec::with_capacity(n_caches))
-            .collect();
-        for (task, lookup) in answers {
-            if task < total {
-                result[task / n_caches].push(lookup);
-            }
-        }
-        result
+        let mut answers = answers.into_iter().peekable();
+        (0..total)
+            .map(|i| match answers.next_if(|(task, _)| *task == i) {
+                Some((_, lookup)) => lookup,
+                None => Lookup::Error("the lookup thread failed".into()),
+            })
+            .collect()
+    }
+
+    /// Requests in flight at once.
+    #[must_use]
+    pub fn jobs(&self) -> usize {
+        self.options.jobs.max(1)
     }
 }
 

@@ -8,13 +8,15 @@
 //! are asked about too, so that the hit rate describes the closure, not this
 //! machine's store.
 
+mod implied;
+
 use std::collections::{BTreeMap, HashMap};
 
 use nix_derivation::Derivation;
 
 use crate::binary_cache::{Caches, Lookup};
 use crate::installable::{self, Kind};
-use crate::{Store, StoreError, drv};
+use crate::{PathInfo, Store, StoreError, drv};
 
 /// Where a walk starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,8 +161,27 @@ impl Walk<'_> {
     }
 }
 
+/// How thoroughly local paths are asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Thoroughness {
+    /// Ask as few as the caches' closure property allows (see [`implied`]).
+    #[default]
+    Implied,
+    /// Ask every cache about every path (caches not written by Nix, or
+    /// garbage-collected ones, may not hold closed sets; signatures can
+    /// only be checked on narinfos actually fetched).
+    Exhaustive,
+}
+
 /// Walks the closure `roots` need, asking `caches` about every path.
-pub fn survey(roots: &[Root], store: &Store, caches: &Caches) -> Result<Survey, StoreError> {
+/// Paths that are not local are always asked (their references come from
+/// the narinfo); local ones as `thoroughness` says.
+pub fn survey(
+    roots: &[Root],
+    store: &Store,
+    caches: &Caches,
+    thoroughness: Thoroughness,
+) -> Result<Survey, StoreError> {
     let mut walk = Walk {
         store,
         drvs: HashMap::new(),
@@ -228,20 +249,23 @@ pub fn survey(roots: &[Root], store: &Store, caches: &Caches) -> Result<Survey, 
     local_roots.sort_unstable();
     local_roots.dedup();
     let closure = store.closure(&local_roots)?;
-    let local_paths: Vec<String> = closure
+    let local: Vec<PathInfo> = closure
         .paths
         .iter()
         .filter(|i| !walk.records.contains_key(&i.path))
-        .map(|i| i.path.clone())
+        .cloned()
         .collect();
-    let answers = caches.query(&local_paths);
-    let mut answers: HashMap<&str, Vec<Lookup>> = local_paths
-        .iter()
-        .map(String::as_str)
-        .zip(answers)
-        .collect();
+    let answers = match thoroughness {
+        Thoroughness::Exhaustive => {
+            let paths: Vec<String> = local.iter().map(|i| i.path.clone()).collect();
+            caches.query(&paths)
+        }
+        Thoroughness::Implied => implied::query_closed(caches, &local),
+    };
+    let mut answers: HashMap<String, Vec<Lookup>> =
+        local.into_iter().map(|i| i.path).zip(answers).collect();
     for info in closure.paths {
-        let lookups = answers.remove(info.path.as_str()).unwrap_or_default();
+        let lookups = answers.remove(&info.path).unwrap_or_default();
         let produced_by = walk.produced_by.get(&info.path).cloned();
         walk.records.insert(
             info.path.clone(),
