@@ -31,11 +31,9 @@ fn graph(paths: &[PathInfo]) -> Graph {
     let mut parents = vec![Vec::new(); paths.len()];
     for (i, p) in paths.iter().enumerate() {
         for r in &p.references {
-            if let Some(&j) = index.get(r.as_str()) {
-                if i != j {
-                    children[i].push(j);
-                    parents[j].push(i);
-                }
+            if let Some(&j) = index.get(r.as_str()).filter(|j| **j != i) {
+                children[i].push(j);
+                parents[j].push(i);
             }
         }
     }
