@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use flakegate_report::{Gate, GateId, Status};
 use flakegate_store::availability::{PathRecord, Survey};
 use flakegate_store::binary_cache::Lookup;
 
@@ -22,6 +23,12 @@ pub struct Options {
     pub require_signed: bool,
     /// How many uncached paths to list.
     pub top: usize,
+    /// Fail below this hit rate, in percent.
+    pub min_hit_rate: Option<f64>,
+    /// Warn below this hit rate, in percent.
+    pub warn_hit_rate: Option<f64>,
+    /// Gate the hit rate by NAR bytes instead of by path count.
+    pub by_bytes: bool,
 }
 
 fn percent(part: u64, whole: u64) -> f64 {
@@ -192,7 +199,7 @@ pub fn analyse(
     });
     uncached.truncate(options.top);
     let [local, fetch, build, missing] = classes;
-    CacheReport {
+    let mut report = CacheReport {
         installables,
         hit_rate: percent(cached.paths as u64, total.paths as u64),
         hit_rate_bytes: percent(known_cached, known),
@@ -208,7 +215,27 @@ pub fn analyse(
         caches: summaries,
         largest_uncached: uncached,
         warnings,
-    }
+        gates: Vec::new(),
+        status: Status::Pass,
+    };
+    report.gates = gates(&report, options);
+    report.status = Status::overall(report.gates.iter().map(|g| g.status));
+    report
+}
+
+fn gates(report: &CacheReport, options: &Options) -> Vec<Gate> {
+    let (rate, subject) = if options.by_bytes {
+        (report.hit_rate_bytes, "by NAR bytes")
+    } else {
+        (report.hit_rate, "by path count")
+    };
+    [
+        (GateId::MinHitRate, options.min_hit_rate),
+        (GateId::WarnHitRate, options.warn_hit_rate),
+    ]
+    .into_iter()
+    .filter_map(|(id, limit)| Some(Gate::judge(id, rate, limit?).with_subject(subject)))
+    .collect()
 }
 
 #[cfg(test)]
@@ -300,10 +327,15 @@ mod tests {
             &survey,
             &caches,
             &Options {
-                require_signed: false,
                 top: 10,
+                min_hit_rate: Some(50.0),
+                warn_hit_rate: Some(60.0),
+                ..Options::default()
             },
         );
+        let statuses: Vec<Status> = r.gates.iter().map(|g| g.status).collect();
+        assert_eq!(statuses, [Status::Pass, Status::Warn]);
+        assert_eq!(r.status, Status::Warn);
         assert_eq!((r.total.paths, r.cached.paths), (4, 2));
         assert_eq!(r.hit_rate, 50.0);
         // 700 of the 1,000 known bytes; the build path has no size yet.
@@ -329,8 +361,11 @@ mod tests {
             &Options {
                 require_signed: true,
                 top: 10,
+                min_hit_rate: Some(50.0),
+                ..Options::default()
             },
         );
+        assert_eq!(r.status, Status::Fail);
         assert_eq!((r.fetch.paths, r.build.paths), (0, 2));
         assert_eq!(r.hit_rate, 25.0);
         assert!(

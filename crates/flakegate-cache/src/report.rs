@@ -1,6 +1,7 @@
 //! The cache report: one value every renderer reads; its JSON form is
 //! versioned by [`SCHEMA`].
 
+use flakegate_report::{Gate, Report, Status};
 use serde::{Deserialize, Serialize};
 
 /// The JSON schema identifier; bumped on incompatible changes.
@@ -96,4 +97,19 @@ pub struct CacheReport {
     pub largest_uncached: Vec<UncachedPath>,
     /// One line per cache that failed or was refused.
     pub warnings: Vec<String>,
+    pub gates: Vec<Gate>,
+    pub status: Status,
+}
+
+impl Report for CacheReport {
+    const TOOL: &'static str = "cache";
+    const SCHEMA: &'static str = SCHEMA;
+
+    fn status(&self) -> Status {
+        self.status
+    }
+
+    fn gates(&self) -> &[Gate] {
+        &self.gates
+    }
 }

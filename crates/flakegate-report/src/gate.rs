@@ -27,6 +27,18 @@ pub enum GateId {
     MaxRegression,
     /// `bench --max-counter-growth`: percent growth of an exact counter.
     MaxCounterGrowth,
+    /// `build`: derivations that failed to build (always checked, limit 0).
+    BuildFailures,
+    /// `build --max-build-time`: wall seconds of `nix build`.
+    MaxBuildTime,
+    /// `build --warn-build-time`.
+    WarnBuildTime,
+    /// `build --max-built`: derivations built rather than fetched.
+    MaxBuilt,
+    /// `cache --min-hit-rate`: percent of the closure some cache has.
+    MinHitRate,
+    /// `cache --warn-hit-rate`.
+    WarnHitRate,
 }
 
 /// Which side of the limit fails.
@@ -46,6 +58,10 @@ pub enum Unit {
     Paths,
     Percent,
     Seconds,
+    /// A count of derivations.
+    Derivations,
+    /// A share of a whole, in percent (unsigned: `72.50%`).
+    Rate,
 }
 
 impl GateId {
@@ -60,6 +76,12 @@ impl GateId {
             GateId::MaxTime => "max time",
             GateId::MaxRegression => "max regression",
             GateId::MaxCounterGrowth => "max counter growth",
+            GateId::BuildFailures => "build failures",
+            GateId::MaxBuildTime => "max build time",
+            GateId::WarnBuildTime => "warn build time",
+            GateId::MaxBuilt => "max built",
+            GateId::MinHitRate => "min hit rate",
+            GateId::WarnHitRate => "warn hit rate",
         }
     }
 
@@ -69,13 +91,18 @@ impl GateId {
             GateId::MaxSize | GateId::WarnSize => Unit::Bytes,
             GateId::MaxPaths => Unit::Paths,
             GateId::MaxGrowth | GateId::MaxRegression | GateId::MaxCounterGrowth => Unit::Percent,
-            GateId::MaxTime => Unit::Seconds,
+            GateId::MaxTime | GateId::MaxBuildTime | GateId::WarnBuildTime => Unit::Seconds,
+            GateId::BuildFailures | GateId::MaxBuilt => Unit::Derivations,
+            GateId::MinHitRate | GateId::WarnHitRate => Unit::Rate,
         }
     }
 
     #[must_use]
     pub fn bound(self) -> Bound {
-        Bound::Ceiling
+        match self {
+            GateId::MinHitRate | GateId::WarnHitRate => Bound::Floor,
+            _ => Bound::Ceiling,
+        }
     }
 
     /// What crossing the limit means: `Warn` for the warning thresholds,
@@ -83,7 +110,7 @@ impl GateId {
     #[must_use]
     pub fn severity(self) -> Status {
         match self {
-            GateId::WarnSize => Status::Warn,
+            GateId::WarnSize | GateId::WarnBuildTime | GateId::WarnHitRate => Status::Warn,
             _ => Status::Fail,
         }
     }
@@ -99,6 +126,8 @@ impl Unit {
             Unit::Paths => format!("{} paths", count(as_u64(v))),
             Unit::Percent => format!("{v:+.2}%"),
             Unit::Seconds => duration(v),
+            Unit::Derivations => format!("{} derivations", count(as_u64(v))),
+            Unit::Rate => format!("{v:.2}%"),
         }
     }
 
@@ -106,7 +135,7 @@ impl Unit {
     #[must_use]
     pub fn limit(self, v: f64) -> String {
         match self {
-            Unit::Percent => format!("{v}%"),
+            Unit::Percent | Unit::Rate => format!("{v}%"),
             _ => self.value(v),
         }
     }
@@ -213,6 +242,31 @@ mod tests {
         assert_eq!(
             Gate::judge(GateId::WarnSize, 11.0, 10.0).status,
             Status::Warn
+        );
+    }
+
+    #[test]
+    fn a_floor_fails_or_warns_only_below_the_limit() {
+        assert_eq!(
+            Gate::judge(GateId::MinHitRate, 70.0, 70.0).status,
+            Status::Pass
+        );
+        assert_eq!(
+            Gate::judge(GateId::MinHitRate, 69.9, 70.0).status,
+            Status::Fail
+        );
+        assert_eq!(
+            Gate::judge(GateId::WarnHitRate, 40.0, 50.0).status,
+            Status::Warn
+        );
+        let g = Gate::judge(GateId::MinHitRate, 72.5, 70.0);
+        assert_eq!(
+            (g.actual_text(), g.limit_text()),
+            ("72.50%".into(), "70%".into())
+        );
+        assert_eq!(
+            Gate::judge(GateId::MaxBuilt, 3.0, 0.0).actual_text(),
+            "3 derivations"
         );
     }
 
