@@ -198,6 +198,30 @@ pub fn parse_line(line: &str) -> Result<Line, String> {
     Ok(Line::Event(event))
 }
 
+/// `text` without ANSI escape sequences (Nix colours its messages even in
+/// the JSON log).
+#[must_use]
+pub fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                // Parameters and intermediates, then one final byte.
+                for d in chars.by_ref() {
+                    if ('@'..='~').contains(&d) {
+                        break;
+                    }
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Nix's default verbosity (`lvlInfo`): what a user sees without `-v`.
 pub const INFO_LEVEL: u64 = 3;
 
@@ -262,6 +286,14 @@ mod tests {
             Ok(Line::Text("plain text".into()))
         );
         assert!(parse_line("@nix {broken").is_err());
+    }
+
+    #[test]
+    fn strips_colours() {
+        assert_eq!(
+            strip_ansi("\u{1b}[31;1merror:\u{1b}[0m getting status of '\u{1b}[35;1m/x\u{1b}[0m'"),
+            "error: getting status of '/x'"
+        );
     }
 
     #[test]

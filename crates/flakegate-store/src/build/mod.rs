@@ -6,5 +6,5 @@ pub mod log;
 pub mod run;
 
 pub use graph::dependencies;
-pub use log::{ActivityKind, Event, Field, Line, ResultKind};
+pub use log::{ActivityKind, Event, Field, Line, ResultKind, strip_ansi};
 pub use run::{BuildRun, TimedEvent, run_build};

@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader};
 use std::time::{Duration, Instant};
 
-use super::log::{Event, Line, human_text, parse_line};
+use super::log::{Event, Line, human_text, parse_line, strip_ansi};
 use crate::StoreError;
 use crate::nix::NIX_FEATURES;
 
@@ -52,7 +52,8 @@ pub fn build_args(installables: &[String], nix_args: &[String]) -> Vec<String> {
 /// Runs `nix build` on `installables` and collects its event stream. `human`
 /// receives each line Nix would print at its default verbosity, as it comes.
 /// A failed build is not an error here: the run says so, and keeps what was
-/// built before the failure.
+/// built before the failure. Nix's colours stay in the human lines (the
+/// caller strips them with [`strip_ansi`] when it must) and leave the errors.
 pub fn run_build(
     installables: &[String],
     nix_args: &[String],
@@ -99,7 +100,7 @@ pub fn run_build(
                     human(&shown);
                 }
                 if let Event::Msg { level: 0, text } = &event {
-                    errors.push(text.clone());
+                    errors.push(strip_ansi(text));
                 }
                 events.push(TimedEvent { at, event });
             }
