@@ -1,6 +1,8 @@
 //! End-to-end tests: the `flakegate` binary against a real Nix and real fixture closures.
 
 mod bench;
+mod build;
+mod cache;
 mod closure;
 mod diff;
 mod flake;

@@ -60,6 +60,12 @@ fn size_of(record: &PathRecord) -> Option<u64> {
     })
 }
 
+/// A store path's name after its hash (`hello-2.12.1`).
+fn name(path: &str) -> &str {
+    let base = path.rsplit('/').next().unwrap_or(path);
+    base.split_once('-').map_or(base, |(_, n)| n)
+}
+
 /// Classifies what `nix build` would do with `record`.
 #[must_use]
 pub fn classify(record: &PathRecord, require_signed: bool) -> Class {
@@ -192,9 +198,11 @@ pub fn analyse(
             ));
         }
     }
+    // Ties by name, then path: hashes would shuffle equal sizes between runs.
     uncached.sort_by(|a, b| {
         b.nar_size
             .cmp(&a.nar_size)
+            .then_with(|| name(&a.path).cmp(name(&b.path)))
             .then_with(|| a.path.cmp(&b.path))
     });
     uncached.truncate(options.top);
@@ -211,7 +219,11 @@ pub fn analyse(
         download_bytes,
         build,
         missing,
-        derivations_to_build: to_build.into_iter().collect(),
+        derivations_to_build: {
+            let mut drvs: Vec<String> = to_build.into_iter().collect();
+            drvs.sort_by(|a, b| name(a).cmp(name(b)).then_with(|| a.cmp(b)));
+            drvs
+        },
         caches: summaries,
         largest_uncached: uncached,
         warnings,

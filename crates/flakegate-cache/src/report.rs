@@ -90,7 +90,7 @@ pub struct CacheReport {
     pub download_bytes: u64,
     pub build: Counts,
     pub missing: Counts,
-    /// The derivations `nix build` would build, sorted.
+    /// The derivations `nix build` would build, by name.
     pub derivations_to_build: Vec<String>,
     pub caches: Vec<CacheSummary>,
     /// The largest paths no cache has, largest first.
