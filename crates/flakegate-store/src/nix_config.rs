@@ -131,11 +131,4 @@ mod tests {
         assert!(!config.require_sigs);
         assert!(parse_config(b"[]", "x").is_err());
     }
-
-    #[test]
-    fn the_installed_nix_answers() {
-        // Real Nix: whichever version is installed, the command matches it.
-        let config = read().expect("nix show-config / config show");
-        assert!(config.netrc_file.is_some());
-    }
 }

@@ -285,3 +285,10 @@ fn implied_answers_equal_exhaustive_ones_with_fewer_requests() {
     assert_eq!(asked_all, 1 + 52);
     assert!(asked_few < asked_all, "{asked_few} requests");
 }
+
+#[test]
+fn the_installed_nix_gives_its_settings() {
+    // Whichever version is installed, the command chosen from it works.
+    let config = flakegate_store::nix_config::read().expect("nix show-config / config show");
+    assert!(config.netrc_file.is_some());
+}
