@@ -39,6 +39,8 @@ import tempfile
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from closure import synthetic_root  # noqa: E402  (one fixture helper for every bench)
 NIX = ["nix", "--extra-experimental-features", "nix-command"]
 NO_DISK_CACHE = ["--option", "narinfo-cache-negative-ttl", "0",
                  "--option", "narinfo-cache-positive-ttl", "0"]
@@ -58,15 +60,6 @@ def run(argv, check=True):
     if check and status != 0:
         sys.exit(f"benchmark command failed ({status}): {' '.join(argv[:6])} …\n{stderr[-2000:]}")
     return wall, usage.ru_utime + usage.ru_stime, stdout, stderr
-
-
-def synthetic_root(n):
-    out = subprocess.run(
-        ["nix-instantiate", "--eval", "--read-write-mode", "--json",
-         os.path.join(REPO, "tests/fixtures/synthetic-closure.nix"),
-         "--arg", "n", str(n), "--argstr", "seed", "a"],
-        check=True, capture_output=True, text=True).stdout
-    return json.loads(out)
 
 
 def free_port():

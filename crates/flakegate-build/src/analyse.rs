@@ -151,12 +151,12 @@ mod tests {
             events: vec![
                 timed(
                     0,
-                    r#"@nix {"action":"start","fields":["/nix/store/aaaa-a.drv","",1,1],"id":1,"level":3,"text":"","type":105}"#,
+                    r#"@nix {"action":"start","fields":["/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a.drv","",1,1],"id":1,"level":3,"text":"","type":105}"#,
                 ),
                 timed(1000, r#"@nix {"action":"stop","id":1}"#),
                 timed(
                     1000,
-                    r#"@nix {"action":"start","fields":["/nix/store/bbbb-b.drv","",1,1],"id":2,"level":3,"text":"","type":105}"#,
+                    r#"@nix {"action":"start","fields":["/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b.drv","",1,1],"id":2,"level":3,"text":"","type":105}"#,
                 ),
                 timed(3000, r#"@nix {"action":"stop","id":2}"#),
             ],
@@ -164,8 +164,8 @@ mod tests {
             success,
             errors: Vec::new(),
             dependencies: BTreeMap::from([(
-                "/nix/store/bbbb-b.drv".to_owned(),
-                vec!["/nix/store/aaaa-a.drv".to_owned()],
+                "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-b.drv".to_owned(),
+                vec!["/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-a.drv".to_owned()],
             )]),
         }
     }

@@ -70,20 +70,7 @@ mod tests {
     use super::*;
 
     fn built(path: &str, start: f64, duration: f64) -> Step {
-        Step {
-            kind: StepKind::Built,
-            path: path.into(),
-            name: path.into(),
-            start,
-            end: start + duration,
-            duration,
-            phases: Vec::new(),
-            machine: None,
-            cache: None,
-            downloaded_bytes: None,
-            failed: false,
-            unfinished: false,
-        }
+        crate::profile::built_step(path, start, start + duration)
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use flakegate_store::build::{ActivityKind, Event, Field, ResultKind, TimedEvent};
+use flakegate_store::name::store_path_name;
 use serde::{Deserialize, Serialize};
 
 /// Built from a derivation, or fetched from a cache.
@@ -79,9 +80,27 @@ fn round(v: f64) -> f64 {
 /// `/nix/store/<hash>-<name>[.drv]` → `<name>`.
 #[must_use]
 pub fn step_name(path: &str) -> String {
-    let base = path.rsplit('/').next().unwrap_or(path);
-    let name = base.split_once('-').map_or(base, |(_, n)| n);
+    let name = store_path_name(path);
     name.strip_suffix(".drv").unwrap_or(name).to_owned()
+}
+
+/// A built step without phases, for tests.
+#[cfg(test)]
+pub(crate) fn built_step(path: &str, start: f64, end: f64) -> Step {
+    Step {
+        kind: StepKind::Built,
+        path: path.into(),
+        name: path.into(),
+        start,
+        end,
+        duration: end - start,
+        phases: Vec::new(),
+        machine: None,
+        cache: None,
+        downloaded_bytes: None,
+        failed: false,
+        unfinished: false,
+    }
 }
 
 struct Open {
@@ -257,7 +276,7 @@ mod tests {
         let events = vec![
             timed(
                 0,
-                r#"@nix {"action":"start","fields":["/nix/store/aaaa-x.drv","builder@remote",1,1],"id":1,"level":3,"text":"","type":105}"#,
+                r#"@nix {"action":"start","fields":["/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x.drv","builder@remote",1,1],"id":1,"level":3,"text":"","type":105}"#,
             ),
             timed(
                 100,
@@ -269,7 +288,7 @@ mod tests {
             ),
             timed(
                 50,
-                r#"@nix {"action":"start","fields":["/nix/store/bbbb-y","https://cache"],"id":2,"level":0,"text":"","type":108}"#,
+                r#"@nix {"action":"start","fields":["/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-y","https://cache"],"id":2,"level":0,"text":"","type":108}"#,
             ),
             timed(
                 60,
@@ -313,16 +332,19 @@ mod tests {
         let events = vec![
             timed(
                 0,
-                r#"@nix {"action":"start","fields":["/nix/store/aaaa-x.drv","",1,1],"id":1,"level":3,"text":"","type":105}"#,
+                r#"@nix {"action":"start","fields":["/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x.drv","",1,1],"id":1,"level":3,"text":"","type":105}"#,
             ),
             timed(
                 10,
-                r#"@nix {"action":"msg","level":0,"msg":"error: builder for '/nix/store/aaaa-x.drv' failed with exit code 1"}"#,
+                r#"@nix {"action":"msg","level":0,"msg":"error: builder for '/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x.drv' failed with exit code 1"}"#,
             ),
         ];
         let p = profile(&events, Duration::from_millis(500));
         assert!(p.steps[0].failed && p.steps[0].unfinished);
         assert_eq!(p.steps[0].end, 0.5);
-        assert_eq!(step_name("/nix/store/aaaa-hello-2.12.drv"), "hello-2.12");
+        assert_eq!(
+            step_name("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-hello-2.12.drv"),
+            "hello-2.12"
+        );
     }
 }

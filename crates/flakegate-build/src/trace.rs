@@ -66,20 +66,7 @@ mod tests {
 
     #[test]
     fn overlapping_steps_get_their_own_lanes() {
-        let step = |path: &str, start: f64, end: f64| Step {
-            kind: StepKind::Built,
-            path: path.into(),
-            name: path.into(),
-            start,
-            end,
-            duration: end - start,
-            phases: Vec::new(),
-            machine: None,
-            cache: None,
-            downloaded_bytes: None,
-            failed: false,
-            unfinished: false,
-        };
+        let step = crate::profile::built_step;
         let t = trace(&[
             step("a", 0.0, 1.0),
             step("b", 0.5, 1.0),

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use flakegate_report::{Gate, GateId, Status};
 use flakegate_store::availability::{PathRecord, Survey};
 use flakegate_store::binary_cache::Lookup;
+use flakegate_store::name::store_path_name as name;
 
 use crate::report::{CacheReport, CacheSummary, Class, Counts, UncachedPath};
 
@@ -58,12 +59,6 @@ fn size_of(record: &PathRecord) -> Option<u64> {
             _ => None,
         })
     })
-}
-
-/// A store path's name after its hash (`hello-2.12.1`).
-fn name(path: &str) -> &str {
-    let base = path.rsplit('/').next().unwrap_or(path);
-    base.split_once('-').map_or(base, |(_, n)| n)
 }
 
 /// Classifies what `nix build` would do with `record`.
