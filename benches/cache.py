@@ -5,8 +5,11 @@ Builds the synthetic closure of N store paths (tests/fixtures/synthetic-closure.
 `builtins.toFile` paths, valid at once), copies a reference-closed half of it
 (the first N/2 paths of `nix-store -qR`, dependencies first) into a
 `file://` binary cache with `nix copy --no-recursive`, serves that directory
-with `python3 -m http.server` bound to 127.0.0.1, and asks, over HTTP, which
-paths of the closure the cache has:
+with Python's threading HTTP server bound to 127.0.0.1 (HTTP/1.1 keep-alive
+and a listen backlog of 1,024: `python3 -m http.server` keeps a backlog of 5,
+so parallel clients lose SYNs and wait a second for each retry, which
+measures the kernel, not the clients), and asks, over HTTP, which paths of
+the closure the cache has:
 
 - `flakegate cache ROOT --cache URL --json` (settles most paths through the
   cache's closure property), and the same with `--exhaustive` (one request
@@ -21,7 +24,7 @@ median wall time and CPU time (user + system of the child) of each as a
 Markdown table, after checking that flakegate's count of cached paths equals
 N/2 and equals what `nix build --dry-run` would fetch.
 
-    python3 benches/cache.py [--paths 20000] [--rounds 3]
+    python3 benches/cache.py [--paths 20000] [--rounds 3] [--flakegate target/release/flakegate]
 
 Needs: nix (2.8 or newer), python3, cargo. Only the standard library.
 """
@@ -62,6 +65,24 @@ def run(argv, check=True):
     return wall, usage.ru_utime + usage.ru_stime, stdout, stderr
 
 
+def serve(directory, port):
+    """The cache server (run as `cache.py --serve DIR PORT`)."""
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(SimpleHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 1024
+        daemon_threads = True
+
+    Server(("127.0.0.1", port), functools.partial(Handler, directory=directory)).serve_forever()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -72,10 +93,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--paths", type=int, default=20000)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--flakegate", help="a built flakegate binary (default: build the release one)")
+    ap.add_argument("--serve", nargs=2, metavar=("DIR", "PORT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.serve:
+        return serve(args.serve[0], int(args.serve[1]))
 
-    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "flakegate"], cwd=REPO, check=True)
-    flakegate = os.path.join(REPO, "target/release/flakegate")
+    flakegate = args.flakegate
+    if not flakegate:
+        subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "flakegate"], cwd=REPO, check=True)
+        flakegate = os.path.join(REPO, "target/release/flakegate")
     root = synthetic_root(args.paths)
     members = subprocess.run(["nix-store", "-qR", root], check=True, capture_output=True,
                              text=True).stdout.split()
@@ -96,7 +123,7 @@ def main():
         print(f"cache of {len(half)} paths written in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", cache, str(port)],
+            [sys.executable, os.path.abspath(__file__), "--serve", cache, str(port)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}"
         for _ in range(100):
