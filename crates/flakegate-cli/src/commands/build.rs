@@ -102,14 +102,15 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Outcome> {
     let quiet = args.quiet;
     // Nix's own colours, only where the user would see them from Nix.
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let run = run_build(&args.installables, &args.nix_args, &mut |line| {
-        if quiet {
-        } else if colour {
-            eprintln!("{line}");
-        } else {
-            eprintln!("{}", strip_ansi(line));
-        }
-    })?;
+    let run = run_build(
+        &args.installables,
+        &args.nix_args,
+        &mut |line| match (quiet, colour) {
+            (true, _) => {}
+            (false, true) => eprintln!("{line}"),
+            (false, false) => eprintln!("{}", strip_ansi(line)),
+        },
+    )?;
     let drvs = built_derivations(&run.events);
     if !run.success && drvs.is_empty() {
         // Nothing was built: evaluation or argument errors are input errors.
