@@ -7,6 +7,8 @@ let
     diff = "Compare two generations or derivations, package by package: nix run .#diff -- OLD NEW";
     bench = "Benchmark flake evaluation with Nix's exact counters and regression gates: nix run .#bench -- [FLAKE]";
     sbom = "Export a CycloneDX 1.6 or SPDX 2.3 SBOM of a closure or a derivation graph: nix run .#sbom -- INSTALLABLE";
+    build = "Build with a per-derivation profile, critical path and build-time gates: nix run .#build -- INSTALLABLE";
+    cache = "Binary-cache hit rate of what an installable needs, without building: nix run .#cache -- INSTALLABLE";
   };
 
   subcommandApp = name: description: {

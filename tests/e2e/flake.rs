@@ -254,7 +254,9 @@ fn outputs_that_need_no_input_evaluate_offline() {
     let apps = eval_offline(&flake, "apps.x86_64-linux", Some("builtins.attrNames"));
     assert_eq!(
         names(&apps),
-        ["bench", "closure", "default", "diff", "sbom"]
+        [
+            "bench", "build", "cache", "closure", "default", "diff", "sbom"
+        ]
     );
     let checks = eval_offline(&flake, "checks.x86_64-linux", Some("builtins.attrNames"));
     assert_eq!(
@@ -390,12 +392,20 @@ fn apps_run_flakegate_and_its_subcommands() {
     assert_success("nix run .#diff -- --help", &app);
     assert_eq!(stdout(&app), stdout(&util::run(&["diff", "--help"])));
 
+    for name in ["build", "cache"] {
+        let app = run(stand_ins.nix("run", name).args(["--", "--help"]));
+        assert_success(&format!("nix run .#{name} -- --help"), &app);
+        assert_eq!(stdout(&app), stdout(&util::run(&[name, "--help"])));
+    }
+
     let app = run(stand_ins.nix("run", "default").args(["--", "--help"]));
     assert_success("nix run . -- --help", &app);
     assert_eq!(stdout(&app), stdout(&util::run(&["--help"])));
 
     // Every app says what it does.
-    for name in ["default", "closure", "diff", "bench", "sbom"] {
+    for name in [
+        "default", "closure", "diff", "bench", "sbom", "build", "cache",
+    ] {
         let out = run(stand_ins
             .nix(
                 "eval",

@@ -2,6 +2,8 @@
 
 mod bench;
 mod build;
+mod build_log;
+mod cache;
 mod closure;
 mod diff;
 mod errors;

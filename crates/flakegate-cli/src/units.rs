@@ -24,6 +24,37 @@ pub fn parse_percent(s: &str) -> Result<f64, String> {
     }
 }
 
+/// Parses `120s`, `2m`, `1h30m`, `1.5s`, `500ms` or plain seconds (`90`).
+pub fn parse_duration(s: &str) -> Result<f64, String> {
+    let bad = || format!("{s:?} is not a duration (examples: 120s, 2m, 1h30m, 90)");
+    let t = s.trim();
+    if let Ok(v) = t.parse::<f64>() {
+        return (v.is_finite() && v >= 0.0).then_some(v).ok_or_else(bad);
+    }
+    let mut total = 0.0;
+    let mut rest = t;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(bad)?;
+        let value: f64 = rest[..digits].parse().map_err(|_| bad())?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let factor = match &rest[..unit_len] {
+            "ms" => 0.001,
+            "s" => 1.0,
+            "m" | "min" => 60.0,
+            "h" => 3600.0,
+            _ => return Err(bad()),
+        };
+        total += value * factor;
+        rest = &rest[unit_len..];
+    }
+    Ok(total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -35,6 +66,18 @@ mod tests {
         assert_eq!(parse_size("2MB"), Ok(2_000_000));
         assert_eq!(parse_size("1234"), Ok(1234));
         assert!(parse_size("lots").is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("120s"), Ok(120.0));
+        assert_eq!(parse_duration("2m"), Ok(120.0));
+        assert_eq!(parse_duration("1h30m"), Ok(5400.0));
+        assert_eq!(parse_duration("500ms"), Ok(0.5));
+        assert_eq!(parse_duration("90"), Ok(90.0));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("5x").is_err());
+        assert!(parse_duration("-3").is_err());
     }
 
     #[test]

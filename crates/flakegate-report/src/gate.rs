@@ -36,6 +36,18 @@ pub enum GateId {
     /// `lock --pinning`: inputs not pinned (no narHash, registry, `path:`
     /// outside the flake, nixpkgs off its channels); warns or fails by mode.
     Pinning,
+    /// `build`: derivations that failed to build (always checked, limit 0).
+    BuildFailures,
+    /// `build --max-build-time`: wall seconds of `nix build`.
+    MaxBuildTime,
+    /// `build --warn-build-time`.
+    WarnBuildTime,
+    /// `build --max-built`: derivations built rather than fetched.
+    MaxBuilt,
+    /// `cache --min-hit-rate`: percent of the closure some cache has.
+    MinHitRate,
+    /// `cache --warn-hit-rate`.
+    WarnHitRate,
 }
 
 /// Which side of the limit fails.
@@ -58,6 +70,10 @@ pub enum Unit {
     /// A plain number of things (duplicate nodes, findings).
     Count,
     Days,
+    /// A count of derivations.
+    Derivations,
+    /// A share of a whole, in percent (unsigned: `72.50%`).
+    Rate,
 }
 
 impl GateId {
@@ -76,6 +92,12 @@ impl GateId {
             GateId::MaxAge => "max age",
             GateId::WarnAge => "warn age",
             GateId::Pinning => "pinning",
+            GateId::BuildFailures => "build failures",
+            GateId::MaxBuildTime => "max build time",
+            GateId::WarnBuildTime => "warn build time",
+            GateId::MaxBuilt => "max built",
+            GateId::MinHitRate => "min hit rate",
+            GateId::WarnHitRate => "warn hit rate",
         }
     }
 
@@ -85,15 +107,20 @@ impl GateId {
             GateId::MaxSize | GateId::WarnSize => Unit::Bytes,
             GateId::MaxPaths => Unit::Paths,
             GateId::MaxGrowth | GateId::MaxRegression | GateId::MaxCounterGrowth => Unit::Percent,
-            GateId::MaxTime => Unit::Seconds,
+            GateId::MaxTime | GateId::MaxBuildTime | GateId::WarnBuildTime => Unit::Seconds,
             GateId::MaxDuplicates | GateId::Pinning => Unit::Count,
             GateId::MaxAge | GateId::WarnAge => Unit::Days,
+            GateId::BuildFailures | GateId::MaxBuilt => Unit::Derivations,
+            GateId::MinHitRate | GateId::WarnHitRate => Unit::Rate,
         }
     }
 
     #[must_use]
     pub fn bound(self) -> Bound {
-        Bound::Ceiling
+        match self {
+            GateId::MinHitRate | GateId::WarnHitRate => Bound::Floor,
+            _ => Bound::Ceiling,
+        }
     }
 
     /// What crossing the limit means: `Warn` for the warning thresholds,
@@ -101,7 +128,9 @@ impl GateId {
     #[must_use]
     pub fn severity(self) -> Status {
         match self {
-            GateId::WarnSize | GateId::WarnAge => Status::Warn,
+            GateId::WarnSize | GateId::WarnAge | GateId::WarnBuildTime | GateId::WarnHitRate => {
+                Status::Warn
+            }
             _ => Status::Fail,
         }
     }
@@ -120,6 +149,8 @@ impl Unit {
             Unit::Count => count(as_u64(v)),
             Unit::Days if v.fract() == 0.0 => format!("{v:.0} days"),
             Unit::Days => format!("{v:.1} days"),
+            Unit::Derivations => format!("{} derivations", count(as_u64(v))),
+            Unit::Rate => format!("{v:.2}%"),
         }
     }
 
@@ -127,7 +158,7 @@ impl Unit {
     #[must_use]
     pub fn limit(self, v: f64) -> String {
         match self {
-            Unit::Percent => format!("{v}%"),
+            Unit::Percent | Unit::Rate => format!("{v}%"),
             _ => self.value(v),
         }
     }
@@ -234,6 +265,31 @@ mod tests {
         assert_eq!(
             Gate::judge(GateId::WarnSize, 11.0, 10.0).status,
             Status::Warn
+        );
+    }
+
+    #[test]
+    fn a_floor_fails_or_warns_only_below_the_limit() {
+        assert_eq!(
+            Gate::judge(GateId::MinHitRate, 70.0, 70.0).status,
+            Status::Pass
+        );
+        assert_eq!(
+            Gate::judge(GateId::MinHitRate, 69.9, 70.0).status,
+            Status::Fail
+        );
+        assert_eq!(
+            Gate::judge(GateId::WarnHitRate, 40.0, 50.0).status,
+            Status::Warn
+        );
+        let g = Gate::judge(GateId::MinHitRate, 72.5, 70.0);
+        assert_eq!(
+            (g.actual_text(), g.limit_text()),
+            ("72.50%".into(), "70%".into())
+        );
+        assert_eq!(
+            Gate::judge(GateId::MaxBuilt, 3.0, 0.0).actual_text(),
+            "3 derivations"
         );
     }
 

@@ -7,7 +7,10 @@
 //! ([`installable`]). Every tool (closure, diff, sbom, bench) reads through
 //! the [`Store`] trait; none of them talks to Nix itself.
 
+pub mod availability;
 pub mod backend;
+pub mod binary_cache;
+pub mod build;
 pub mod drv;
 mod error;
 pub mod eval;
@@ -17,6 +20,7 @@ pub mod installable;
 pub mod meta_eval;
 pub mod name;
 pub mod nix;
+pub mod nix_config;
 pub mod nix_version;
 mod path_info;
 pub mod profile;

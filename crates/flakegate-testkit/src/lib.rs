@@ -14,10 +14,12 @@
 //! ```
 
 pub mod arb;
+mod binary_cache;
 mod fixtures;
 mod nix;
 mod path_info;
 
+pub use binary_cache::{CacheFixture, CacheServer, Fault, cache_fixture, dry_run, serve};
 pub use fixtures::{
     Generations, PackageSet, attrs_json_of, fixture, generations, package_set, repo_root,
     synthetic_closure, synthetic_closure_seeded, unrealised_drv,

@@ -2,6 +2,8 @@
 //! know them all.
 
 mod bench;
+mod build;
+mod cache;
 mod closure;
 mod diff;
 mod lock;
@@ -19,6 +21,15 @@ pub enum Command {
     /// evaluator counters, with baselines, gates and A/B comparisons.
     #[command(after_help = bench::EXAMPLES)]
     Bench(bench::BenchArgs),
+    /// Build with a profile: each derivation built or fetched, its phases
+    /// and machine, the critical path, the slowest builds, build-time gates
+    /// and a Chrome trace.
+    #[command(after_help = build::EXAMPLES)]
+    Build(build::BuildArgs),
+    /// Binary-cache hit rate of what an installable needs, without building:
+    /// what is local, what each cache has, what must be built, what to push.
+    #[command(after_help = cache::EXAMPLES)]
+    Cache(cache::CacheArgs),
     /// Measure closure sizes: totals, what each dependency adds, duplicates,
     /// budgets and baselines.
     #[command(after_help = closure::EXAMPLES)]
@@ -44,6 +55,8 @@ pub enum Command {
 pub fn dispatch(command: Command) -> anyhow::Result<Outcome> {
     match command {
         Command::Bench(args) => bench::run(&args),
+        Command::Build(args) => build::run(&args),
+        Command::Cache(args) => cache::run(&args),
         Command::Closure(args) => closure::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Lock(args) => lock::run(&args),

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use flakegate_bench::BenchReport;
+use flakegate_build::BuildReport;
+use flakegate_cache::CacheReport;
 use flakegate_closure::ClosureReport;
 use flakegate_diff::DiffReport;
 use flakegate_lock::{HealthReport, LockDiff};
@@ -86,6 +88,8 @@ fn read(file: &PathBuf) -> anyhow::Result<ToolSummary> {
         DiffReport::SCHEMA => tool::<DiffReport>(&shown, value),
         HealthReport::SCHEMA => tool::<HealthReport>(&shown, value),
         LockDiff::SCHEMA => tool::<LockDiff>(&shown, value),
+        BuildReport::SCHEMA => tool::<BuildReport>(&shown, value),
+        CacheReport::SCHEMA => tool::<CacheReport>(&shown, value),
         other => bail!("{shown}: report schema {other:?} is not supported by this flakegate"),
     }
 }

@@ -4,6 +4,8 @@
 //! and an `impl Render`; adding a format adds a method.
 
 pub mod bench;
+pub mod build;
+pub mod cache;
 pub mod closure;
 pub mod diff;
 pub mod gates;

@@ -1,0 +1,66 @@
+//! The build report: one value every renderer reads; its JSON form is
+//! versioned by [`SCHEMA`] (in the envelope).
+
+use flakegate_report::{Gate, Report, Status};
+use serde::{Deserialize, Serialize};
+
+use crate::baseline::BaselineComparison;
+use crate::critical::CriticalPath;
+use crate::profile::{Step, StepKind};
+
+/// The JSON schema identifier; bumped on incompatible changes.
+pub const SCHEMA: &str = "flakegate.build/1";
+
+/// A step as the "slowest" list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepSummary {
+    pub name: String,
+    pub path: String,
+    pub kind: StepKind,
+    pub duration: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BuildReport {
+    pub installables: Vec<String>,
+    /// Whether `nix build` exited 0.
+    pub success: bool,
+    /// Nix's error messages when it failed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+    /// Wall time of `nix build`, in seconds.
+    pub wall: f64,
+    /// Derivations built, and paths substituted.
+    pub built: usize,
+    pub substituted: usize,
+    pub failed: usize,
+    /// Sum of the build durations (CPU-agnostic: time each build ran).
+    pub build_time: f64,
+    /// Bytes downloaded (narinfos and NARs).
+    pub downloaded_bytes: u64,
+    pub critical_path: CriticalPath,
+    /// The slowest builds, slowest first.
+    pub slowest: Vec<StepSummary>,
+    pub baseline: Option<BaselineComparison>,
+    pub gates: Vec<Gate>,
+    pub status: Status,
+    /// Every build and substitution, in start order.
+    pub steps: Vec<Step>,
+}
+
+impl Report for BuildReport {
+    const TOOL: &'static str = "build";
+    const SCHEMA: &'static str = SCHEMA;
+
+    fn status(&self) -> Status {
+        self.status
+    }
+
+    fn gates(&self) -> &[Gate] {
+        &self.gates
+    }
+}
