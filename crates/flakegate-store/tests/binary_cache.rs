@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use flakegate_store::availability::{Root, Survey, Thoroughness, survey};
 use flakegate_store::binary_cache::{CacheUrl, Caches, Lookup, PublicKey, QueryOptions};
-use flakegate_store::{BackendChoice, Store, StoreDir};
+use flakegate_store::{BackendChoice, OpenOptions, Store, StoreDir, StoreUrl};
 use flakegate_testkit::{CacheFixture, Fault, cache_fixture, dry_run, serve};
 
 fn open(urls: &[&str], fixture: &CacheFixture, timeout: Duration) -> Caches {
@@ -26,10 +26,10 @@ fn open(urls: &[&str], fixture: &CacheFixture, timeout: Duration) -> Caches {
 }
 
 fn walk(fixture: &CacheFixture, caches: &Caches) -> Survey {
-    let store = Store::open(BackendChoice::Auto, false).expect("store");
+    let store = local_store();
     survey(
         &[Root::Drv(fixture.top_drv.clone())],
-        &store,
+        &*store,
         caches,
         Thoroughness::Implied,
     )
@@ -244,7 +244,7 @@ fn implied_answers_equal_exhaustive_ones_with_fewer_requests() {
         .run()
         .expect("nix copy");
     let server = serve(&dir.path().join("cache"), Fault::None, 100_000);
-    let store = Store::open(BackendChoice::Auto, false).expect("store");
+    let store = local_store();
     let roots = [Root::Path(set.toplevel.clone())];
     let options = || QueryOptions {
         jobs: 4,
@@ -257,7 +257,7 @@ fn implied_answers_equal_exhaustive_ones_with_fewer_requests() {
             options(),
             StoreDir::from_env(),
         );
-        let s = survey(&roots, &store, &caches, t).expect("survey");
+        let s = survey(&roots, &*store, &caches, t).expect("survey");
         let asked = server.requests.load(std::sync::atomic::Ordering::SeqCst) - before;
         let hits: BTreeSet<String> = s
             .paths
@@ -291,4 +291,16 @@ fn the_installed_nix_gives_its_settings() {
     // Whichever version is installed, the command chosen from it works.
     let config = flakegate_store::nix_config::read().expect("nix show-config / config show");
     assert!(config.netrc_file.is_some());
+}
+
+/// The local store, as the CLI opens it by default.
+fn local_store() -> Box<dyn Store> {
+    flakegate_store::open(&OpenOptions {
+        url: StoreUrl::local_from_env(),
+        backend: BackendChoice::Auto,
+        immutable_db: false,
+        allow_dangling: false,
+    })
+    .expect("the local store opens")
+    .store
 }
