@@ -1,14 +1,14 @@
 //! What a rule reports: where, what, and how to fix it when the fix is
 //! certain.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::rule::{Rule, Severity};
 
 /// A point in the source: 1-based line and column (the column counts
 /// Unicode scalar values, as editors and SARIF's `unicodeCodePoints` do) and
 /// the 0-based byte offset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Position {
     pub line: usize,
     pub column: usize,
@@ -16,14 +16,14 @@ pub struct Position {
 }
 
 /// A half-open range of the source, `start` included, `end` excluded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Span {
     pub start: Position,
     pub end: Position,
 }
 
 /// Replace the bytes `start..end` with `replacement`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Edit {
     pub start: usize,
     pub end: usize,
@@ -31,7 +31,7 @@ pub struct Edit {
 }
 
 /// A fix that keeps the meaning of the code; `--fix` applies it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     /// What the fix does, in a few words ("remove the binding").
     pub message: String,
@@ -39,7 +39,7 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,

@@ -27,6 +27,8 @@ pub enum GateId {
     MaxRegression,
     /// `bench --max-counter-growth`: percent growth of an exact counter.
     MaxCounterGrowth,
+    /// `lint --check`: findings allowed (none).
+    LintFindings,
 }
 
 /// Which side of the limit fails.
@@ -46,6 +48,7 @@ pub enum Unit {
     Paths,
     Percent,
     Seconds,
+    Count,
 }
 
 impl GateId {
@@ -60,6 +63,7 @@ impl GateId {
             GateId::MaxTime => "max time",
             GateId::MaxRegression => "max regression",
             GateId::MaxCounterGrowth => "max counter growth",
+            GateId::LintFindings => "lint findings",
         }
     }
 
@@ -70,6 +74,7 @@ impl GateId {
             GateId::MaxPaths => Unit::Paths,
             GateId::MaxGrowth | GateId::MaxRegression | GateId::MaxCounterGrowth => Unit::Percent,
             GateId::MaxTime => Unit::Seconds,
+            GateId::LintFindings => Unit::Count,
         }
     }
 
@@ -99,6 +104,7 @@ impl Unit {
             Unit::Paths => format!("{} paths", count(as_u64(v))),
             Unit::Percent => format!("{v:+.2}%"),
             Unit::Seconds => duration(v),
+            Unit::Count => count(as_u64(v)),
         }
     }
 

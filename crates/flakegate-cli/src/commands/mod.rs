@@ -4,6 +4,7 @@
 mod bench;
 mod closure;
 mod diff;
+mod lint;
 mod report;
 mod sbom;
 
@@ -21,6 +22,10 @@ pub enum Command {
     /// budgets and baselines.
     #[command(after_help = closure::EXAMPLES)]
     Closure(closure::ClosureArgs),
+    /// Lint Nix files: syntax errors, unused bindings (deadnix's), duplicate
+    /// attributes and anti-patterns, with certain fixes.
+    #[command(after_help = lint::EXAMPLES)]
+    Lint(lint::LintArgs),
     /// Compare two generations, closures or derivations: packages upgraded,
     /// downgraded, added, removed or rebuilt, and why a derivation changed.
     #[command(after_help = diff::EXAMPLES)]
@@ -39,6 +44,7 @@ pub fn dispatch(command: Command) -> anyhow::Result<Outcome> {
     match command {
         Command::Bench(args) => bench::run(&args),
         Command::Closure(args) => closure::run(&args),
+        Command::Lint(args) => lint::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Sbom(args) => sbom::run(&args),

@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 use flakegate_bench::BenchReport;
 use flakegate_closure::ClosureReport;
 use flakegate_diff::DiffReport;
+use flakegate_lint::LintReport;
 use flakegate_report::{Document, Report};
 use serde::de::DeserializeOwned;
 
@@ -83,6 +84,7 @@ fn read(file: &PathBuf) -> anyhow::Result<ToolSummary> {
         ClosureReport::SCHEMA => tool::<ClosureReport>(&shown, value),
         BenchReport::SCHEMA => tool::<BenchReport>(&shown, value),
         DiffReport::SCHEMA => tool::<DiffReport>(&shown, value),
+        LintReport::SCHEMA => tool::<LintReport>(&shown, value),
         other => bail!("{shown}: report schema {other:?} is not supported by this flakegate"),
     }
 }
