@@ -4,6 +4,7 @@ mod bench;
 mod closure;
 mod diff;
 mod flake;
+mod lint;
 mod report;
 mod sbom;
 mod usage;

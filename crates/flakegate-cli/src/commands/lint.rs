@@ -74,6 +74,11 @@ pub struct LintArgs {
     /// Exit 1 when anything is found.
     #[arg(long)]
     pub check: bool,
+    /// Inside a Nix build (`lib.lint`): lint PATH as the current directory,
+    /// print the report to the build log and write report.json and
+    /// report.sarif to $out.
+    #[arg(long, hide = true)]
+    pub in_build: bool,
 
     /// Another format for the main output: SARIF 2.1.0 (code scanning) or
     /// GitHub workflow annotations.
@@ -98,6 +103,9 @@ pub fn run(args: &LintArgs) -> anyhow::Result<Outcome> {
         skip_pattern_names: args.no_lambda_pattern_names,
         skip_underscore: args.no_underscore,
     };
+    if args.in_build {
+        return in_build(args, &config);
+    }
     let roots = if args.paths.is_empty() {
         vec![walk::repository_root()]
     } else {
@@ -108,25 +116,7 @@ pub fn run(args: &LintArgs) -> anyhow::Result<Outcome> {
         }
         args.paths.clone()
     };
-    let found = walk::nix_files(&roots, &args.exclude)?;
-    let mut unreadable = found.unreadable;
-    let results: Vec<Result<FileResult, Unreadable>> = found
-        .files
-        .par_iter()
-        .map(|path| lint_file(path, &config, args.fix))
-        .collect();
-    let mut files = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(u) => unreadable.push(u),
-        }
-    }
-    unreadable.sort_by(|a, b| a.file.cmp(&b.file));
-    for u in &unreadable {
-        eprintln!("warning: {}: {}", u.file, u.reason);
-    }
-    let report = LintReport::new(files, unreadable, args.check, args.fix);
+    let report = lint_tree(&roots, args, &config)?;
     match args.format {
         Some(format) => {
             let text = match format {
@@ -148,6 +138,56 @@ pub fn run(args: &LintArgs) -> anyhow::Result<Outcome> {
             output::emit(&report, envelope, &args.output)
         }
     }
+}
+
+/// Walks `roots` and lints every file in parallel.
+fn lint_tree(roots: &[PathBuf], args: &LintArgs, config: &Config) -> anyhow::Result<LintReport> {
+    let found = walk::nix_files(roots, &args.exclude)?;
+    let mut unreadable = found.unreadable;
+    let results: Vec<Result<FileResult, Unreadable>> = found
+        .files
+        .par_iter()
+        .map(|path| lint_file(path, config, args.fix))
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(u) => unreadable.push(u),
+        }
+    }
+    unreadable.sort_by(|a, b| a.file.cmp(&b.file));
+    for u in &unreadable {
+        eprintln!("warning: {}: {}", u.file, u.reason);
+    }
+    Ok(LintReport::new(files, unreadable, args.check, args.fix))
+}
+
+/// `lib.lint`'s builder: the sources are the one PATH, $out the reports'
+/// directory; the terminal report goes to the build log.
+fn in_build(args: &LintArgs, config: &Config) -> anyhow::Result<Outcome> {
+    let [src] = args.paths.as_slice() else {
+        bail!("--in-build takes the source directory as its one PATH");
+    };
+    let out = PathBuf::from(std::env::var_os("out").context("--in-build: $out is not set")?);
+    std::env::set_current_dir(src).with_context(|| format!("{}: cannot enter", src.display()))?;
+    let report = lint_tree(&[PathBuf::from(".")], args, config)?;
+    std::fs::create_dir_all(&out).with_context(|| format!("{}: cannot create", out.display()))?;
+    let doc = flakegate_report::Document {
+        envelope: flakegate_report::Envelope::new(
+            <LintReport as flakegate_report::Report>::TOOL,
+            <LintReport as flakegate_report::Report>::SCHEMA,
+        ),
+        body: &report,
+    };
+    output::write_file(&out.join("report.json"), &output::json(&doc)?)?;
+    output::write_file(
+        &out.join("report.sarif"),
+        sarif::render(&report)?.as_bytes(),
+    )?;
+    let text = crate::render::Render::terminal(&report, crate::render::Paint(false));
+    output::put(None, text.as_bytes())?;
+    Ok(Outcome::from_status(report.status))
 }
 
 /// Lints one file (and fixes it with `fix`); a file that cannot be read as
