@@ -39,6 +39,20 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
+impl Fix {
+    /// A fix of one edit: `start..end` becomes `replacement`.
+    pub fn one(message: &str, start: usize, end: usize, replacement: impl Into<String>) -> Self {
+        Fix {
+            message: message.to_owned(),
+            edits: vec![Edit {
+                start,
+                end,
+                replacement: replacement.into(),
+            }],
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: Rule,

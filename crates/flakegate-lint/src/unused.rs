@@ -17,7 +17,7 @@ use rnix::{SyntaxKind, SyntaxNode, TextRange, WalkEvent};
 use rustc_hash::FxHashMap;
 
 use crate::config::Config;
-use crate::finding::{Edit, Fix};
+use crate::finding::Fix;
 use crate::report::Sink;
 use crate::rule::Rule;
 use crate::syntax_util::{IdentRole, deletion_range, entries, ident_role, ident_token, range};
@@ -360,14 +360,7 @@ impl Analysis {
         let delete = |n: &SyntaxNode, message: &str| {
             let (s, e) = range(n.text_range());
             let (s, e) = deletion_range(text, s, e);
-            Some(Fix {
-                message: message.to_owned(),
-                edits: vec![Edit {
-                    start: s,
-                    end: e,
-                    replacement: String::new(),
-                }],
-            })
+            Some(Fix::one(message, s, e, ""))
         };
         match binding.kind {
             Kind::Let if node.kind() == SyntaxKind::NODE_INHERIT => {
@@ -381,27 +374,13 @@ impl Analysis {
                 } else {
                     let (s, e) = range(site);
                     let (s, e) = deletion_range(text, s, e);
-                    Some(Fix {
-                        message: "remove the name from the inherit".to_owned(),
-                        edits: vec![Edit {
-                            start: s,
-                            end: e,
-                            replacement: String::new(),
-                        }],
-                    })
+                    Some(Fix::one("remove the name from the inherit", s, e, ""))
                 }
             }
             Kind::Let => delete(node, "remove the binding"),
             Kind::LambdaArg => {
                 let (s, e) = range(site);
-                Some(Fix {
-                    message: "replace the argument with `_`".to_owned(),
-                    edits: vec![Edit {
-                        start: s,
-                        end: e,
-                        replacement: "_".to_owned(),
-                    }],
-                })
+                Some(Fix::one("replace the argument with `_`", s, e, "_"))
             }
             Kind::PatternBind => {
                 let (s, e) = range(node.text_range());
@@ -417,14 +396,7 @@ impl Analysis {
                 {
                     s -= 1;
                 }
-                Some(Fix {
-                    message: "remove the `@` binding".to_owned(),
-                    edits: vec![Edit {
-                        start: s,
-                        end: e,
-                        replacement: String::new(),
-                    }],
-                })
+                Some(Fix::one("remove the `@` binding", s, e, ""))
             }
             // Dropping a name is safe only when `...` still accepts it.
             Kind::PatternName if scope.ellipsis => {
@@ -435,14 +407,7 @@ impl Analysis {
                     e += skipped + 1;
                 }
                 let (s, e) = deletion_range(text, s, e);
-                Some(Fix {
-                    message: "remove the name from the pattern".to_owned(),
-                    edits: vec![Edit {
-                        start: s,
-                        end: e,
-                        replacement: String::new(),
-                    }],
-                })
+                Some(Fix::one("remove the name from the pattern", s, e, ""))
             }
             Kind::PatternName | Kind::Exported => None,
         }
