@@ -66,4 +66,7 @@ in
   closure-budget = import ./closure-budget.nix {
     inherit pkgs flakegate flakegateLib;
   };
+
+  # The project's own Nix files, linted through its own `lib`.
+  lint = import ./lint.nix { inherit pkgs flakegateLib; };
 }

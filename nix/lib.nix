@@ -221,4 +221,42 @@ in
         preferLocalBuild = true;
         allowSubstitutes = false;
       };
+
+  # Lints the `.nix` files of `src` (a path or a source derivation) with
+  # `flakegate lint --check`: the log shows the findings with code frames,
+  # $out holds report.json and report.sarif, and any finding fails the build.
+  # `select` and `ignore` are lists of rule ids (docs/lint.md).
+  lint =
+    {
+      pkgs,
+      src,
+      select ? null,
+      ignore ? null,
+    }:
+    let
+      rules =
+        what: value:
+        if builtins.isList value && builtins.all builtins.isString value then
+          builtins.concatStringsSep "," value
+        else
+          throw "flakegate.lib.lint: ${what} must be a list of rule ids such as [ \"unused-let\" ]";
+    in
+    derivation {
+      name = "lint";
+      system = systemOf pkgs;
+      builder = "${flakegate}/bin/flakegate";
+      args = [
+        "lint"
+        "--in-build"
+        "--check"
+      ]
+      ++ option "--select" (rules "select") select
+      ++ option "--ignore" (rules "ignore") ignore
+      ++ [
+        "--"
+        "${src}"
+      ];
+      preferLocalBuild = true;
+      allowSubstitutes = false;
+    };
 }

@@ -147,6 +147,8 @@ fn every_nix_file_parses() {
         "templates/ci/flake.nix",
         "templates/ci/configuration.nix",
         "tests/fixtures/flake-lib/budget.nix",
+        "tests/fixtures/flake-lib/lint.nix",
+        "checks/lint.nix",
     ] {
         assert!(
             relative.contains(expected),
@@ -235,7 +237,7 @@ fn outputs_that_need_no_input_evaluate_offline() {
     let templates = eval_offline(&flake, "templates", Some("builtins.attrNames"));
     assert_eq!(names(&templates), ["ci", "default"]);
     let lib = eval_offline(&flake, "lib", Some("builtins.attrNames"));
-    assert_eq!(names(&lib), ["closureBudget", "lockHealth", "sbom"]);
+    assert_eq!(names(&lib), ["closureBudget", "lint", "lockHealth", "sbom"]);
 
     // The per-system attribute sets have their names before nixpkgs is read.
     let systems = [
@@ -267,6 +269,7 @@ fn outputs_that_need_no_input_evaluate_offline() {
             "doc",
             "flakegate",
             "fmt",
+            "lint",
             "nextest"
         ]
     );

@@ -8,6 +8,7 @@ mod closure;
 mod diff;
 mod errors;
 mod flake;
+mod lint;
 mod lock;
 mod report;
 mod sbom;

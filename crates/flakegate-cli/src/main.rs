@@ -9,6 +9,7 @@ mod output;
 mod progress;
 mod render;
 mod units;
+mod walk;
 
 fn main() -> std::process::ExitCode {
     flakegate_report::write::remove_pending_on_signal();

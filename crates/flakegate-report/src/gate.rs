@@ -48,6 +48,8 @@ pub enum GateId {
     MinHitRate,
     /// `cache --warn-hit-rate`.
     WarnHitRate,
+    /// `lint --check`: findings allowed (none).
+    LintFindings,
 }
 
 /// Which side of the limit fails.
@@ -98,6 +100,7 @@ impl GateId {
             GateId::MaxBuilt => "max built",
             GateId::MinHitRate => "min hit rate",
             GateId::WarnHitRate => "warn hit rate",
+            GateId::LintFindings => "lint findings",
         }
     }
 
@@ -108,7 +111,7 @@ impl GateId {
             GateId::MaxPaths => Unit::Paths,
             GateId::MaxGrowth | GateId::MaxRegression | GateId::MaxCounterGrowth => Unit::Percent,
             GateId::MaxTime | GateId::MaxBuildTime | GateId::WarnBuildTime => Unit::Seconds,
-            GateId::MaxDuplicates | GateId::Pinning => Unit::Count,
+            GateId::MaxDuplicates | GateId::Pinning | GateId::LintFindings => Unit::Count,
             GateId::MaxAge | GateId::WarnAge => Unit::Days,
             GateId::BuildFailures | GateId::MaxBuilt => Unit::Derivations,
             GateId::MinHitRate | GateId::WarnHitRate => Unit::Rate,

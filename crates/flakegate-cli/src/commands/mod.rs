@@ -6,6 +6,7 @@ mod build;
 mod cache;
 mod closure;
 mod diff;
+mod lint;
 mod lock;
 mod report;
 mod sbom;
@@ -34,6 +35,10 @@ pub enum Command {
     /// budgets and baselines.
     #[command(after_help = closure::EXAMPLES)]
     Closure(closure::ClosureArgs),
+    /// Lint Nix files: syntax errors, unused bindings (deadnix's), duplicate
+    /// attributes and anti-patterns, with certain fixes.
+    #[command(after_help = lint::EXAMPLES)]
+    Lint(lint::LintArgs),
     /// Compare two generations, closures or derivations: packages upgraded,
     /// downgraded, added, removed or rebuilt, and why a derivation changed.
     #[command(after_help = diff::EXAMPLES)]
@@ -58,6 +63,7 @@ pub fn dispatch(command: Command) -> anyhow::Result<Outcome> {
         Command::Build(args) => build::run(&args),
         Command::Cache(args) => cache::run(&args),
         Command::Closure(args) => closure::run(&args),
+        Command::Lint(args) => lint::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Lock(args) => lock::run(&args),
         Command::Report(args) => report::run(&args),

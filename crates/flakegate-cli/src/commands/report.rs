@@ -10,6 +10,7 @@ use flakegate_build::BuildReport;
 use flakegate_cache::CacheReport;
 use flakegate_closure::ClosureReport;
 use flakegate_diff::DiffReport;
+use flakegate_lint::LintReport;
 use flakegate_lock::{HealthReport, LockDiff};
 use flakegate_report::{Document, Report};
 use serde::de::DeserializeOwned;
@@ -90,6 +91,7 @@ fn read(file: &PathBuf) -> anyhow::Result<ToolSummary> {
         LockDiff::SCHEMA => tool::<LockDiff>(&shown, value),
         BuildReport::SCHEMA => tool::<BuildReport>(&shown, value),
         CacheReport::SCHEMA => tool::<CacheReport>(&shown, value),
+        LintReport::SCHEMA => tool::<LintReport>(&shown, value),
         other => bail!("{shown}: report schema {other:?} is not supported by this flakegate"),
     }
 }
