@@ -27,6 +27,13 @@ pub enum GateId {
     MaxRegression,
     /// `bench --max-counter-growth`: percent growth of an exact counter.
     MaxCounterGrowth,
+    /// `sbom`/`licenses --deny-license`: packages with a denied license.
+    DeniedLicense,
+    /// `--deny-unfree`: packages with a license nixpkgs marks unfree.
+    UnfreeLicense,
+    /// `--fail-on-unknown-license`: packages whose license is no SPDX
+    /// expression, or who declare none.
+    UnknownLicense,
 }
 
 /// Which side of the limit fails.
@@ -46,6 +53,7 @@ pub enum Unit {
     Paths,
     Percent,
     Seconds,
+    Packages,
 }
 
 impl GateId {
@@ -60,6 +68,9 @@ impl GateId {
             GateId::MaxTime => "max time",
             GateId::MaxRegression => "max regression",
             GateId::MaxCounterGrowth => "max counter growth",
+            GateId::DeniedLicense => "denied license",
+            GateId::UnfreeLicense => "unfree license",
+            GateId::UnknownLicense => "unknown license",
         }
     }
 
@@ -70,6 +81,9 @@ impl GateId {
             GateId::MaxPaths => Unit::Paths,
             GateId::MaxGrowth | GateId::MaxRegression | GateId::MaxCounterGrowth => Unit::Percent,
             GateId::MaxTime => Unit::Seconds,
+            GateId::DeniedLicense | GateId::UnfreeLicense | GateId::UnknownLicense => {
+                Unit::Packages
+            }
         }
     }
 
@@ -99,6 +113,7 @@ impl Unit {
             Unit::Paths => format!("{} paths", count(as_u64(v))),
             Unit::Percent => format!("{v:+.2}%"),
             Unit::Seconds => duration(v),
+            Unit::Packages => format!("{} packages", count(as_u64(v))),
         }
     }
 

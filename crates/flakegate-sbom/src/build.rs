@@ -214,6 +214,7 @@ fn finish(
         let by_drv = c.drv_path.as_deref().and_then(|d| meta_index.by_drv.get(d));
         let p = by_drv.or_else(|| meta_index.by_out.get(c.store_path.as_str()));
         meta::apply(c, p.copied(), &mut warnings);
+        meta::normalise_urls(c, &mut warnings);
     }
     inherit_from_consumers(&mut components);
     for c in &mut components {

@@ -25,6 +25,33 @@ pub fn unknown_supplier() -> Supplier {
     }
 }
 
+/// The download URLs a `.drv` gives (`urls`, `url`), normalised; one that
+/// is no URL is dropped with a warning.
+pub fn normalise_urls(c: &mut Component, warnings: &mut Vec<String>) {
+    let who = c.name.clone();
+    let mut keep = |urls: &mut Vec<String>| {
+        *urls = urls
+            .iter()
+            .filter_map(|u| {
+                let n = url(u);
+                if n.is_none() {
+                    warnings.push(format!("{who}: source URL {u:?} is not a URL; dropped"));
+                }
+                n
+            })
+            .collect();
+    };
+    keep(&mut c.urls);
+    for s in &mut c.sources {
+        keep(&mut s.urls);
+    }
+    for p in &mut c.patches {
+        if let Some(u) = p.url.take() {
+            p.url = url(&u);
+        }
+    }
+}
+
 /// Applies what evaluation said of `c` (nothing when `p` is `None`).
 pub fn apply(c: &mut Component, p: Option<&EvalPackage>, warnings: &mut Vec<String>) {
     let Some(p) = p else { return };

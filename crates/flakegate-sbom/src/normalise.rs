@@ -22,23 +22,50 @@ pub fn url(s: &str) -> Option<String> {
     Some(parsed.to_string())
 }
 
-/// Whether an SPDX `downloadLocation`/`homepage` may hold `u` (a URL of a
-/// scheme SPDX knows, optionally with a VCS prefix such as `git+https://`).
+/// Whether an SPDX `downloadLocation`/`homepage` may hold `u`: a URL of a
+/// scheme SPDX knows (optionally with a VCS prefix such as `git+https://`)
+/// whose host is a DNS name of ASCII labels ending in a 2–5 letter
+/// top-level domain, as the SPDX tools' validator requires (it refuses
+/// punycode labels and IP addresses; such URLs stay in CycloneDX).
 #[must_use]
 pub fn is_spdx_location(u: &str) -> bool {
     let rest = ["git+", "hg+", "svn+", "bzr+"]
         .iter()
         .find_map(|vcs| u.strip_prefix(vcs))
         .unwrap_or(u);
-    ["http", "https", "ftp", "sftp", "ssh", "git", "svn"]
+    if !rest.is_ascii() || rest.contains(char::is_whitespace) {
+        return false;
+    }
+    let Some(after) = ["http", "https", "ftp", "sftp", "ssh", "git", "svn"]
         .iter()
-        .any(|scheme| {
+        .find_map(|scheme| {
             rest.get(..scheme.len() + 3)
-                .is_some_and(|p| p.eq_ignore_ascii_case(&format!("{scheme}://")))
-                && rest.len() > scheme.len() + 3
+                .filter(|p| p.eq_ignore_ascii_case(&format!("{scheme}://")))
+                .map(|_| &rest[scheme.len() + 3..])
         })
-        && rest.is_ascii()
-        && !rest.contains(char::is_whitespace)
+    else {
+        return false;
+    };
+    let authority = after.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit('@').next().unwrap_or_default();
+    let (host, port) = host_port
+        .split_once(':')
+        .map_or((host_port, None), |(h, p)| (h, Some(p)));
+    let port_ok =
+        port.is_none_or(|p| (1..=5).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
+    let labels: Vec<&str> = host.split('.').collect();
+    let tld = labels.last().copied().unwrap_or_default();
+    port_ok
+        && labels.len() >= 2
+        && (2..=5).contains(&tld.len())
+        && tld.bytes().all(|b| b.is_ascii_alphabetic())
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && !l.contains("--")
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 /// `s` as a CPE 2.3 formatted string: a valid 2.3 name as it is, a CPE 2.2
@@ -187,6 +214,9 @@ mod tests {
         assert!(!is_spdx_location("ftp:éé"));
         assert!(!is_spdx_location("ht\u{e9}p://x"));
         assert!(!is_spdx_location("https://ex\u{e4}mple.org"));
+        assert!(!is_spdx_location("https://xn--bcher-kva.example/odd"));
+        assert!(!is_spdx_location("https://127.0.0.1/x"));
+        assert!(is_spdx_location("https://user@ftp.gnu.org:8080/x"));
     }
 
     #[test]

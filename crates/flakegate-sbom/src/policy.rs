@@ -15,6 +15,7 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
+use flakegate_report::{Gate, GateId, Report, Status};
 use serde::{Deserialize, Serialize};
 use spdx::{Expression, LicenseReq, ParseMode};
 
@@ -208,6 +209,92 @@ impl Policy {
             LicenseKind::Spdx(e) => Expression::parse_mode(e, ParseMode::LAX)
                 .is_ok_and(|x| !x.evaluate(|req| !self.deny.iter().any(|t| t.matches_req(req)))),
             LicenseKind::Unknown { .. } => false,
+        }
+    }
+}
+
+/// The license gate's report (`flakegate licenses`, `sbom` with a policy).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LicenseReport {
+    /// What was checked, as the user named it.
+    pub installable: String,
+    /// `runtime` or `buildtime`.
+    pub graph: String,
+    /// Components checked (the root included).
+    pub packages: usize,
+    /// Whether there was evaluation metadata; without it no license is
+    /// known and every gate is skipped.
+    pub metadata: bool,
+    pub violations: Vec<Violation>,
+    pub gates: Vec<Gate>,
+    pub status: Status,
+}
+
+impl Report for LicenseReport {
+    const TOOL: &'static str = "licenses";
+    const SCHEMA: &'static str = "flakegate.licenses/1";
+
+    fn status(&self) -> Status {
+        self.status
+    }
+
+    fn gates(&self) -> &[Gate] {
+        &self.gates
+    }
+}
+
+impl Policy {
+    /// Checks `bom` and reports: one gate per rule asked for, failing when
+    /// any package breaks it.
+    #[must_use]
+    pub fn report(&self, bom: &Bom, installable: &str) -> LicenseReport {
+        let metadata = bom.metadata == crate::model::MetadataSource::Evaluation;
+        let violations = if metadata {
+            self.check(bom)
+        } else {
+            Vec::new()
+        };
+        let mut gates = Vec::new();
+        for (on, id, rule) in [
+            (!self.deny.is_empty(), GateId::DeniedLicense, Rule::Denied),
+            (self.deny_unfree, GateId::UnfreeLicense, Rule::Unfree),
+            (self.fail_on_unknown, GateId::UnknownLicense, Rule::Unknown),
+        ] {
+            if !on {
+                continue;
+            }
+            if !metadata {
+                gates.push(Gate::skipped(
+                    id,
+                    0.0,
+                    "no license metadata: the installable was not evaluated (use a flake reference)",
+                ));
+                continue;
+            }
+            let offenders: Vec<&str> = violations
+                .iter()
+                .filter(|v| v.rule == rule)
+                .map(|v| v.package.as_str())
+                .collect();
+            let mut names = offenders.clone();
+            names.dedup();
+            #[allow(clippy::cast_precision_loss)]
+            let gate = Gate::judge(id, names.len() as f64, 0.0);
+            gates.push(if names.is_empty() {
+                gate
+            } else {
+                gate.with_detail(names.join(", "))
+            });
+        }
+        LicenseReport {
+            installable: installable.to_owned(),
+            graph: bom.mode.as_str().to_owned(),
+            packages: bom.components.len() + 1,
+            metadata,
+            status: Status::overall(gates.iter().map(|g| g.status)),
+            violations,
+            gates,
         }
     }
 }

@@ -4,6 +4,7 @@
 mod bench;
 mod closure;
 mod diff;
+mod licenses;
 mod report;
 mod sbom;
 
@@ -25,6 +26,10 @@ pub enum Command {
     /// downgraded, added, removed or rebuilt, and why a derivation changed.
     #[command(after_help = diff::EXAMPLES)]
     Diff(diff::DiffArgs),
+    /// Check the licenses of a closure or a derivation graph against a
+    /// policy: denied licenses, unfree ones, unknown ones.
+    #[command(after_help = licenses::EXAMPLES)]
+    Licenses(licenses::LicensesArgs),
     /// Merge the JSON reports of several tools into one summary for a pull
     /// request: a row per gate, each report folded, one exit status.
     #[command(after_help = report::EXAMPLES)]
@@ -40,6 +45,7 @@ pub fn dispatch(command: Command) -> anyhow::Result<Outcome> {
         Command::Bench(args) => bench::run(&args),
         Command::Closure(args) => closure::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Licenses(args) => licenses::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Sbom(args) => sbom::run(&args),
     }

@@ -9,6 +9,7 @@ use flakegate_bench::BenchReport;
 use flakegate_closure::ClosureReport;
 use flakegate_diff::DiffReport;
 use flakegate_report::{Document, Report};
+use flakegate_sbom::policy::LicenseReport;
 use serde::de::DeserializeOwned;
 
 use crate::exit::Outcome;
@@ -83,6 +84,7 @@ fn read(file: &PathBuf) -> anyhow::Result<ToolSummary> {
         ClosureReport::SCHEMA => tool::<ClosureReport>(&shown, value),
         BenchReport::SCHEMA => tool::<BenchReport>(&shown, value),
         DiffReport::SCHEMA => tool::<DiffReport>(&shown, value),
+        LicenseReport::SCHEMA => tool::<LicenseReport>(&shown, value),
         other => bail!("{shown}: report schema {other:?} is not supported by this flakegate"),
     }
 }

@@ -6,15 +6,18 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
+use flakegate_sbom::policy::Policy;
 use flakegate_sbom::{Bom, DrvFacts, Format, Options};
 use flakegate_store::backend::attrs_json;
 use flakegate_store::installable::{self, Kind, ResolveOptions};
 use flakegate_store::meta_eval::{self, EvalMeta};
 use flakegate_store::{BackendChoice, Closure, Store, StoreDir, StoreError, drv};
 
+use crate::commands::licenses::{PolicyArgs, warn};
 use crate::exit::Outcome;
 use crate::output::{put, write_file};
 use crate::progress::Progress;
+use crate::render::{Paint, Render};
 
 pub const EXAMPLES: &str = "\
 Examples:
@@ -71,6 +74,11 @@ pub struct SbomArgs {
     /// ./.attrs.json and write the document to $out.
     #[arg(long, conflicts_with_all = ["installable", "buildtime", "output"], help_heading = "Store")]
     pub in_build: bool,
+
+    /// A license policy: the document is still written, and the run exits 1
+    /// (a `lib.sbom` build fails) naming every package that breaks it.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -106,12 +114,13 @@ impl FormatArg {
 }
 
 pub fn run(args: &SbomArgs) -> anyhow::Result<Outcome> {
+    let policy = args.policy.policy()?;
     let opts = Options {
         timestamp: source_date_epoch()?,
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
     };
     if args.in_build {
-        return in_build(args, &opts);
+        return in_build(args, &opts, &policy);
     }
     let input = args
         .installable
@@ -131,6 +140,7 @@ pub fn run(args: &SbomArgs) -> anyhow::Result<Outcome> {
         runtime(input, &store, args.build, &opts, &progress, args.verbose)?
     };
     progress.finish();
+    warn(&bom);
     if args.verbose {
         eprintln!(
             "note: {} components, {} dependencies in {} ms",
@@ -158,10 +168,21 @@ pub fn run(args: &SbomArgs) -> anyhow::Result<Outcome> {
             bom.edge_count()
         );
     }
-    Ok(Outcome::Success)
+    if policy.is_empty() {
+        return Ok(Outcome::Success);
+    }
+    // The license gate: its report goes to stderr, beside the document.
+    let report = policy.report(&bom, input);
+    eprint!(
+        "{}",
+        report.terminal(Paint(crate::render::use_color(
+            crate::render::ColorChoice::Auto
+        )))
+    );
+    Ok(Outcome::from_status(report.status))
 }
 
-fn backend(arg: BackendArg) -> BackendChoice {
+pub(crate) fn backend(arg: BackendArg) -> BackendChoice {
     match arg {
         BackendArg::Auto => BackendChoice::Auto,
         BackendArg::Db => BackendChoice::Db,
@@ -170,7 +191,7 @@ fn backend(arg: BackendArg) -> BackendChoice {
 }
 
 /// `SOURCE_DATE_EPOCH` (seconds), the only date an SBOM carries.
-fn source_date_epoch() -> anyhow::Result<Option<i64>> {
+pub(crate) fn source_date_epoch() -> anyhow::Result<Option<i64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if !v.trim().is_empty() => v
             .trim()
@@ -181,7 +202,7 @@ fn source_date_epoch() -> anyhow::Result<Option<i64>> {
     }
 }
 
-fn runtime(
+pub(crate) fn runtime(
     input: &str,
     store: &Store,
     build: bool,
@@ -250,7 +271,7 @@ fn runtime(
     )?)
 }
 
-fn buildtime(
+pub(crate) fn buildtime(
     input: &str,
     store: &Store,
     opts: &Options,
@@ -308,7 +329,7 @@ fn read_drvs(root: &str, store_dir: &StoreDir) -> anyhow::Result<BTreeMap<String
 /// Inside a build (lib.sbom): the runtime closure from
 /// `exportReferencesGraph`, the `.drv` from `drvPath` (its files are inputs
 /// of the build), the metadata from `sbomMeta`; the document goes to $out.
-fn in_build(args: &SbomArgs, opts: &Options) -> anyhow::Result<Outcome> {
+fn in_build(args: &SbomArgs, opts: &Options, policy: &Policy) -> anyhow::Result<Outcome> {
     let file = attrs_json::locate();
     let attrs = attrs_json::read(&file)?;
     let name = file.display().to_string();
@@ -339,8 +360,25 @@ fn in_build(args: &SbomArgs, opts: &Options) -> anyhow::Result<Outcome> {
         Some(d) => read_drvs(d, &store_dir)?,
         None => BTreeMap::new(),
     };
+    // lib.sbom's `sourceDateEpoch`: a build sees no registration times.
+    let mut opts = opts.clone();
+    if let Some(v) = attrs.attrs.get("sourceDateEpoch") {
+        let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+        opts.timestamp = Some(text.parse::<i64>().map_err(|_| {
+            anyhow::anyhow!("{name}: sourceDateEpoch {text:?} is not a number of seconds")
+        })?);
+    }
     let closure: Closure = attrs.closure;
-    let bom = flakegate_sbom::runtime(&closure, &drvs, meta.as_ref(), opts)?;
+    let bom = flakegate_sbom::runtime(&closure, &drvs, meta.as_ref(), &opts)?;
+    warn(&bom);
+    // A broken policy fails the build before $out exists; the log says why.
+    if !policy.is_empty() {
+        let report = policy.report(&bom, &bom.root.store_path);
+        if report.status.failed() {
+            print!("{}", report.terminal(Paint(false)));
+            return Ok(Outcome::GateFailed);
+        }
+    }
     let text = flakegate_sbom::render(&bom, args.format.format());
     write_file(&out, text.as_bytes())?;
     println!(

@@ -7,6 +7,7 @@ pub mod bench;
 pub mod closure;
 pub mod diff;
 pub mod gates;
+pub mod licenses;
 pub mod style;
 pub mod summary;
 
