@@ -69,9 +69,11 @@ fn json(text: &str) -> Value {
     serde_json::from_str(text).expect("the SBOM is JSON")
 }
 
-/// Store hashes, digests, the serial and the version change across machines
-/// and releases; nothing else in a document may.
+/// Store hashes, digests, the serial, the date (the newest registration
+/// time) and the version change across machines and releases; nothing else
+/// in a document may.
 fn normalise_doc(text: &str) -> String {
+    let dates = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ").expect("regex");
     let digests = regex::Regex::new(r"\b[0-9a-f]{64}\b").expect("regex");
     let uuids =
         regex::Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
@@ -79,6 +81,7 @@ fn normalise_doc(text: &str) -> String {
     let text = normalise(text);
     let text = digests.replace_all(&text, "[SHA256]");
     let text = uuids.replace_all(&text, "[UUID]");
+    let text = dates.replace_all(&text, "[DATE]");
     text.replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
 }
 
@@ -795,12 +798,20 @@ fn odd_metadata_is_normalised_or_dropped_with_a_warning() {
     assert_eq!(c["purl"], "pkg:nix/odd@1.0");
 }
 
+/// Runs `flakegate ARGS`, expects exit `want`, and returns what it printed
+/// on stdout and stderr.
+fn gate(args: &[&str], want: i32) -> String {
+    let out = run(args);
+    let said = format!("{}{}", stdout(&out), stderr(&out));
+    assert_eq!(code(&out), want, "{args:?}: {said}");
+    said
+}
+
 #[test]
 fn the_license_gate_names_the_package_and_its_chain() {
     let (_flake, reference) = meta_flake();
-    let out = run(&["licenses", reference, "--deny-license", "MIT"]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let text = stdout(&out);
+    let r = reference.as_str();
+    let text = gate(&["licenses", r, "--deny-license", "MIT"], 1);
     assert!(text.contains("libfoo 1.2.3: MIT (mit)"), "{text}");
     assert!(
         text.contains("pulled in by app 2.0 → libfoo 1.2.3"),
@@ -808,56 +819,49 @@ fn the_license_gate_names_the_package_and_its_chain() {
     );
     // libbar's [ asl20 mit ] is a list: its MIT is judged on its own.
     assert!(text.contains("libbar 0.9: MIT"), "{text}");
-    let out = run(&["licenses", reference, "--deny-license", "MIT", "--json"]);
-    assert_eq!(code(&out), 1);
-    let report = json(&stdout(&out));
+    let report = json(&gate(
+        &["licenses", r, "--deny-license", "MIT", "--json"],
+        1,
+    ));
     assert_eq!(report["schema"], "flakegate.licenses/1");
     assert_eq!(report["violations"][0]["chain"][0], "app 2.0");
-    let out = run(&["licenses", reference, "--deny-license", "MIT", "--markdown"]);
-    assert_eq!(code(&out), 1);
-    assert!(stdout(&out).contains("`libfoo 1.2.3`"), "{}", stdout(&out));
+    let md = gate(&["licenses", r, "--deny-license", "MIT", "--markdown"], 1);
+    assert!(md.contains("`libfoo 1.2.3`"), "{md}");
     // An allowed license passes.
-    let out = run(&[
-        "licenses",
-        reference,
-        "--deny-license",
-        "MIT",
-        "--allow-license",
-        "mit",
-    ]);
-    assert_eq!(code(&out), 0, "{}", stdout(&out));
-    // Build time: the unfree tool is only a build input.
-    let out = run(&["licenses", reference, "--deny-unfree"]);
-    assert_eq!(code(&out), 0, "{}", stdout(&out));
-    let out = run(&["licenses", reference, "--deny-unfree", "--buildtime"]);
-    assert_eq!(code(&out), 1);
-    assert!(
-        stdout(&out).contains("tool unstable-2024-01-01"),
-        "{}",
-        stdout(&out)
+    gate(
+        &[
+            "licenses",
+            r,
+            "--deny-license",
+            "MIT",
+            "--allow-license",
+            "mit",
+        ],
+        0,
     );
+    // Build time: the unfree tool is only a build input.
+    gate(&["licenses", r, "--deny-unfree"], 0);
+    let text = gate(&["licenses", r, "--deny-unfree", "--buildtime"], 1);
+    assert!(text.contains("tool unstable-2024-01-01"), "{text}");
     // Unknown: data-files' free text; app-config declares nothing, but it
     // was never evaluated, so it is not judged.
-    let out = run(&["licenses", reference, "--fail-on-unknown-license"]);
-    assert_eq!(code(&out), 1);
+    let text = gate(&["licenses", r, "--fail-on-unknown-license"], 1);
     assert!(
-        stdout(&out).contains("data-files: Some Custom License v2"),
-        "{}",
-        stdout(&out)
+        text.contains("data-files: Some Custom License v2"),
+        "{text}"
     );
     // `sbom` with a policy still writes the document, and exits 1.
-    let out = run(&["sbom", reference, "--deny-license", "GPL-3.0-or-later"]);
+    let out = run(&["sbom", r, "--deny-license", "GPL-3.0-or-later"]);
     assert_eq!(code(&out), 1);
-    assert!(json(&stdout(&out))["bomFormat"] == "CycloneDX");
+    assert_eq!(json(&stdout(&out))["bomFormat"], "CycloneDX");
     assert!(
         stderr(&out).contains("app 2.0: GPL-3.0-or-later"),
         "{}",
         stderr(&out)
     );
     // A term that is no license is a usage error.
-    let out = run(&["licenses", reference, "--deny-license", "not a license!"]);
-    assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("--deny-license"), "{}", stderr(&out));
+    let text = gate(&["licenses", r, "--deny-license", "not a license!"], 2);
+    assert!(text.contains("--deny-license"), "{text}");
 }
 
 #[test]
