@@ -254,13 +254,13 @@ fn prop(name: &str, value: impl Into<String>) -> Property {
 /// whether all or any apply: an id as `license.id`, anything else (a
 /// compound value, an unknown license) as `license.name`.
 fn license_choices(licenses: &[License]) -> Vec<LicenseChoice<'_>> {
-    if let [l] = licenses {
-        if let LicenseKind::Spdx(e) = &l.kind {
-            return vec![LicenseChoice::Expression {
-                expression: e.clone(),
-                acknowledgement: "declared",
-            }];
-        }
+    if let [l] = licenses
+        && let LicenseKind::Spdx(e) = &l.kind
+    {
+        return vec![LicenseChoice::Expression {
+            expression: e.clone(),
+            acknowledgement: "declared",
+        }];
     }
     licenses
         .iter()
