@@ -100,6 +100,21 @@ fn meta_flake() -> &'static (tempfile::TempDir, String) {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir(dir.path().join("sbom")).expect("mkdir");
         std::fs::copy(kit::fixture("lib.nix"), dir.path().join("lib.nix")).expect("copy");
+        let tree = dir.path().join("sbom/nixpkgs-tree");
+        for d in ["lib", "pkgs/top-level"] {
+            std::fs::create_dir_all(tree.join(d)).expect("mkdir");
+        }
+        for f in [
+            "nixpkgs-tree/lib/licenses.nix",
+            "nixpkgs-tree/pkgs/top-level/default.nix",
+            "nixpkgs-tree/.version",
+        ] {
+            std::fs::copy(
+                kit::fixture(&format!("sbom/{f}")),
+                dir.path().join("sbom").join(f),
+            )
+            .expect("copy");
+        }
         for f in ["packages.nix", "licenses.nix"] {
             std::fs::copy(
                 kit::fixture(&format!("sbom/{f}")),
@@ -202,6 +217,9 @@ fn metadata_from_evaluation_in_both_formats() {
     assert_eq!(libfoo["description"], "Library for foo");
     // A list is neither AND nor OR: each license on its own.
     let libbar = component_by_name(&doc, "libbar");
+    // Evaluated from a nixpkgs tree: nixpkgs supplied it, and its purl says so.
+    assert_eq!(libbar["supplier"]["name"], "nixpkgs");
+    assert_eq!(libbar["purl"], "pkg:nix/nixpkgs/libbar@0.9");
     assert_eq!(libbar["licenses"][0]["license"]["id"], "Apache-2.0");
     assert_eq!(libbar["licenses"][1]["license"]["id"], "MIT");
     assert_eq!(

@@ -105,16 +105,19 @@ let
     else
       try [ ] (license1 l);
 
-  # `meta.position` is "FILE:LINE". When FILE lies in a store path that is a
-  # nixpkgs tree (it has lib/licenses.nix and pkgs/top-level), the package
-  # came from nixpkgs: the result is that tree's .version, or "".
+  # `meta.position` is "FILE:LINE". When FILE lies under pkgs/ of a tree
+  # that is nixpkgs (it has lib/licenses.nix and pkgs/top-level), the package
+  # came from nixpkgs: the result is that tree's .version, or "". The files
+  # are only looked for under such a pkgs/ (a tree evaluation already read),
+  # since a refused file access is an error no tryEval catches.
   nixpkgsOf =
     position:
     let
       parts = builtins.filter isString (split "/" (plain position));
       root = "/${builtins.elemAt parts 1}/${builtins.elemAt parts 2}/${builtins.elemAt parts 3}";
       isNixpkgs =
-        length parts > 4
+        length parts > 5
+        && builtins.elemAt parts 4 == "pkgs"
         && pathExists "${root}/lib/licenses.nix"
         && pathExists "${root}/pkgs/top-level";
       version = if pathExists "${root}/.version" then plain (readFile "${root}/.version") else "";
