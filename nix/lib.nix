@@ -148,8 +148,13 @@ in
     }:
     if format != "cyclonedx" && format != "spdx" then
       throw "flakegate.lib.sbom: format must be \"cyclonedx\" or \"spdx\""
-    else if !(builtins.isList denyLicenses && builtins.isList allowLicenses) then
-      throw "flakegate.lib.sbom: denyLicenses and allowLicenses must be lists of strings"
+    else if
+      !builtins.all (l: builtins.isList l && builtins.all builtins.isString l) [
+        denyLicenses
+        allowLicenses
+      ]
+    then
+      throw "flakegate.lib.sbom: denyLicenses and allowLicenses must be lists of strings (SPDX ids or lib.licenses names)"
     else
       derivation {
         name = "${drv.name or "closure"}.${if format == "spdx" then "spdx" else "cdx"}.json";
