@@ -85,6 +85,21 @@ fn normalise_doc(text: &str) -> String {
     text.replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
 }
 
+/// `nix path-info --json PATH` (Nix 2.8's array shape).
+fn path_info(path: &str) -> Value {
+    let out = Command::new("nix")
+        .args([
+            "--extra-experimental-features",
+            "nix-command",
+            "path-info",
+            "--json",
+            path,
+        ])
+        .output()
+        .expect("nix path-info");
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
 fn toplevel_drv() -> String {
     kit::instantiate(&kit::fixture("package-set.nix"), Some("toplevel"))
         .into_iter()
@@ -387,17 +402,7 @@ fn runtime_graph_is_the_closure_with_its_real_references() {
         );
     }
     // The hash is the NAR hash of the main output, as nix path-info says.
-    let info = Command::new("nix")
-        .args([
-            "--extra-experimental-features",
-            "nix-command",
-            "path-info",
-            "--json",
-        ])
-        .arg(set.path("openssl", "out"))
-        .output()
-        .expect("nix path-info");
-    let info: Value = serde_json::from_slice(&info.stdout).expect("json");
+    let info = path_info(&set.path("openssl", "out"));
     let sri = info[0]["narHash"].as_str().expect("narHash");
     assert_eq!(
         format!(
@@ -585,18 +590,7 @@ fn output_is_byte_reproducible() {
     let newest = kit::requisites(&set.toplevel)
         .iter()
         .map(|p| {
-            let info = Command::new("nix")
-                .args([
-                    "--extra-experimental-features",
-                    "nix-command",
-                    "path-info",
-                    "--json",
-                    p,
-                ])
-                .output()
-                .expect("nix path-info");
-            let info: Value = serde_json::from_slice(&info.stdout).expect("json");
-            info[0]["registrationTime"]
+            path_info(p)[0]["registrationTime"]
                 .as_i64()
                 .expect("registrationTime")
         })
