@@ -402,7 +402,7 @@ fn runtime_graph_is_the_closure_with_its_real_references() {
         );
     }
     // The hash is the NAR hash of the main output, as nix path-info says.
-    let info = path_info(&set.path("openssl", "out"));
+    let info = path_info(set.path("openssl", "out"));
     let sri = info[0]["narHash"].as_str().expect("narHash");
     assert_eq!(
         format!(
