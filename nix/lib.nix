@@ -195,9 +195,26 @@ in
       pkgs,
       drv,
       format ? "cyclonedx",
+      # The license policy, as `flakegate sbom` takes it: SPDX ids or
+      # lib.licenses names. A package that breaks it fails the build, and the
+      # log names it with its license and the chain that pulls it in.
+      denyLicenses ? [ ],
+      allowLicenses ? [ ],
+      denyUnfree ? false,
+      failOnUnknownLicense ? false,
+      # The document's date (seconds); null: 1970-01-01, since a build sees
+      # no registration times.
+      sourceDateEpoch ? null,
     }:
     if format != "cyclonedx" && format != "spdx" then
       throw "flakegate.lib.sbom: format must be \"cyclonedx\" or \"spdx\""
+    else if
+      !builtins.all (l: builtins.isList l && builtins.all builtins.isString l) [
+        denyLicenses
+        allowLicenses
+      ]
+    then
+      throw "flakegate.lib.sbom: denyLicenses and allowLicenses must be lists of strings (SPDX ids or lib.licenses names)"
     else
       derivation {
         name = "${drv.name or "closure"}.${if format == "spdx" then "spdx" else "cdx"}.json";
@@ -208,7 +225,12 @@ in
           "--in-build"
           "--format"
           format
-        ];
+        ]
+        ++ builtins.concatMap (l: [ "--deny-license" l ]) denyLicenses
+        ++ builtins.concatMap (l: [ "--allow-license" l ]) allowLicenses
+        ++ (if denyUnfree then [ "--deny-unfree" ] else [ ])
+        ++ (if failOnUnknownLicense then [ "--fail-on-unknown-license" ] else [ ]);
+        ${if sourceDateEpoch == null then null else "sourceDateEpoch"} = count "sourceDateEpoch" sourceDateEpoch;
         __structuredAttrs = true;
         # The runtime graph, with NAR hashes.
         exportReferencesGraph.closure = [ drv ];

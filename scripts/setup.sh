@@ -60,4 +60,19 @@ if $validators; then
     'cyclonedx-python-lib[json-validation]' spdx-tools
 fi
 
+# --- SBOM readers and conformance checkers (tests/validate/sbom.py) ---
+# NTIA minimum elements, and two readers scanners use (lib4sbom, cve-bin-tool's
+# SBOM parser); the npm CycloneDX library's strict validator with the ajv
+# packages it needs for JSON validation (global, found through `npm root -g`).
+python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+  ntia-conformance-checker lib4sbom cve-bin-tool
+if ! command -v npm >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+if ! node -e "require(require('path').join('$(npm root -g)', '@cyclonedx/cyclonedx-library'))" 2>/dev/null; then
+  npm install -g --no-fund --no-audit --loglevel=error \
+    @cyclonedx/cyclonedx-library@10 ajv@8 ajv-formats@3 ajv-formats-draft2019@1
+fi
+# --- end of the SBOM block ---
+
 nix --version

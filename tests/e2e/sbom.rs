@@ -69,9 +69,11 @@ fn json(text: &str) -> Value {
     serde_json::from_str(text).expect("the SBOM is JSON")
 }
 
-/// Store hashes, digests, the serial and the version change across machines
-/// and releases; nothing else in a document may.
+/// Store hashes, digests, the serial, the date (the newest registration
+/// time) and the version change across machines and releases; nothing else
+/// in a document may.
 fn normalise_doc(text: &str) -> String {
+    let dates = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ").expect("regex");
     let digests = regex::Regex::new(r"\b[0-9a-f]{64}\b").expect("regex");
     let uuids =
         regex::Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
@@ -79,7 +81,23 @@ fn normalise_doc(text: &str) -> String {
     let text = normalise(text);
     let text = digests.replace_all(&text, "[SHA256]");
     let text = uuids.replace_all(&text, "[UUID]");
+    let text = dates.replace_all(&text, "[DATE]");
     text.replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
+}
+
+/// `nix path-info --json PATH` (Nix 2.8's array shape).
+fn path_info(path: &str) -> Value {
+    let out = Command::new("nix")
+        .args([
+            "--extra-experimental-features",
+            "nix-command",
+            "path-info",
+            "--json",
+            path,
+        ])
+        .output()
+        .expect("nix path-info");
+    serde_json::from_slice(&out.stdout).expect("json")
 }
 
 fn toplevel_drv() -> String {
@@ -97,11 +115,28 @@ fn meta_flake() -> &'static (tempfile::TempDir, String) {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir(dir.path().join("sbom")).expect("mkdir");
         std::fs::copy(kit::fixture("lib.nix"), dir.path().join("lib.nix")).expect("copy");
-        std::fs::copy(
-            kit::fixture("sbom/packages.nix"),
-            dir.path().join("sbom/packages.nix"),
-        )
-        .expect("copy");
+        let tree = dir.path().join("sbom/nixpkgs-tree");
+        for d in ["lib", "pkgs/top-level"] {
+            std::fs::create_dir_all(tree.join(d)).expect("mkdir");
+        }
+        for f in [
+            "nixpkgs-tree/lib/licenses.nix",
+            "nixpkgs-tree/pkgs/top-level/default.nix",
+            "nixpkgs-tree/.version",
+        ] {
+            std::fs::copy(
+                kit::fixture(&format!("sbom/{f}")),
+                dir.path().join("sbom").join(f),
+            )
+            .expect("copy");
+        }
+        for f in ["packages.nix", "licenses.nix"] {
+            std::fs::copy(
+                kit::fixture(&format!("sbom/{f}")),
+                dir.path().join("sbom").join(f),
+            )
+            .expect("copy");
+        }
         // Flakes may not read builtins.currentSystem: the system is written in.
         let system = kit::current_system();
         // `fresh` is a new derivation for every test run: never realised yet.
@@ -111,6 +146,7 @@ fn meta_flake() -> &'static (tempfile::TempDir, String) {
             format!(
                 r#"{{ outputs = _: {{
   packages.{system} = import ./sbom/packages.nix {{ system = "{system}"; }};
+  licenses = import ./sbom/licenses.nix {{ system = "{system}"; }};
   notADerivation = "a string";
   fresh = derivation {{
     name = "fresh-1.0"; system = "{system}"; builder = "/bin/sh";
@@ -181,18 +217,26 @@ fn metadata_from_evaluation_in_both_formats() {
     assert_eq!(doc["metadata"]["properties"][1]["value"], "evaluation");
 
     let libfoo = component_by_name(&doc, "libfoo");
-    assert_eq!(libfoo["licenses"][0]["license"]["id"], "MIT");
+    assert_eq!(libfoo["licenses"][0]["expression"], "MIT");
     assert_eq!(
         libfoo["cpe"],
         "cpe:2.3:a:foo_project:libfoo:1.2.3:*:*:*:*:*:*:*"
     );
+    // A generated CPE is evidence, never a claim.
     assert_eq!(
-        property(libfoo, "nix:possible_cpe"),
-        ["cpe:2.3:a:libfoo:libfoo:1.2.3:*:*:*:*:*:*:*"]
+        libfoo["evidence"]["identity"][0]["concludedValue"],
+        "cpe:2.3:a:libfoo:libfoo:1.2.3:*:*:*:*:*:*:*"
     );
+    assert_eq!(libfoo["purl"], "pkg:nix/libfoo@1.2.3");
+    assert_eq!(libfoo["supplier"]["name"], flakegate_sbom::UNKNOWN_SUPPLIER);
     assert_eq!(libfoo["description"], "Library for foo");
+    // A list is neither AND nor OR: each license on its own.
     let libbar = component_by_name(&doc, "libbar");
-    assert_eq!(libbar["licenses"][0]["expression"], "Apache-2.0 AND MIT");
+    // Evaluated from a nixpkgs tree: nixpkgs supplied it, and its purl says so.
+    assert_eq!(libbar["supplier"]["name"], "nixpkgs");
+    assert_eq!(libbar["purl"], "pkg:nix/nixpkgs/libbar@0.9");
+    assert_eq!(libbar["licenses"][0]["license"]["id"], "Apache-2.0");
+    assert_eq!(libbar["licenses"][1]["license"]["id"], "MIT");
     assert_eq!(
         libbar["externalReferences"][1]["url"],
         "https://mirror.example.org/libbar"
@@ -204,7 +248,8 @@ fn metadata_from_evaluation_in_both_formats() {
         data["licenses"][0]["license"]["name"],
         "Some Custom License v2"
     );
-    assert!(data.get("version").is_none() && data.get("description").is_none());
+    assert_eq!(data["version"], "unversioned");
+    assert!(data.get("description").is_none());
     // Reachable only through a string: in the SBOM, without metadata.
     let config = component_by_name(&doc, "app-config");
     assert!(config.get("licenses").is_none());
@@ -226,8 +271,8 @@ fn metadata_from_evaluation_in_both_formats() {
         })
         .collect();
     assert_eq!(declared["app"], "GPL-3.0-or-later");
-    assert_eq!(declared["libbar"], "Apache-2.0 AND MIT");
-    assert_eq!(declared["data-files"], "LicenseRef-Some-Custom-License-v2");
+    assert_eq!(declared["libbar"], "NOASSERTION");
+    assert!(declared["data-files"].starts_with("LicenseRef-Some-Custom-License-v2-"));
     assert_eq!(declared["app-config"], "NOASSERTION");
     // nixpkgs' mirror:// URLs stay in CycloneDX, but SPDX's download
     // location is the first URL it accepts.
@@ -274,13 +319,13 @@ fn lib_sbom_writes_what_the_cli_writes() {
         );
         let from_lib = std::fs::read_to_string(&built[0]).expect("the lib.sbom output");
         let cli_file = dir.path().join(file);
-        sbom(&[
-            reference,
-            "--format",
-            format,
-            "-o",
-            cli_file.to_str().expect("utf8"),
-        ]);
+        let out = flakegate()
+            .args(["sbom", reference, "--format", format, "-o"])
+            .arg(&cli_file)
+            .env("SOURCE_DATE_EPOCH", "1718200000")
+            .output()
+            .expect("runs");
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
         let from_cli = std::fs::read_to_string(&cli_file).expect("the CLI output");
         assert_eq!(from_lib, from_cli, "lib.sbom and the CLI differ ({format})");
         assert_valid(&[Path::new(&built[0])]);
@@ -370,11 +415,12 @@ fn runtime_graph_is_the_closure_with_its_real_references() {
             .map(|h| format!("sha256:{h}"))
             .expect("hex")
     );
-    // Version-less paths are kept; sources stay with the packages built from them.
+    // Version-less paths are kept, with the documented marker; sources stay
+    // with the packages built from them.
     assert!(
         components(&doc)
             .iter()
-            .any(|c| c["name"] == "etc-motd" && c.get("version").is_none())
+            .any(|c| c["name"] == "etc-motd" && c["version"] == "unversioned")
     );
     let curl = components(&doc)
         .into_iter()
@@ -422,7 +468,8 @@ fn buildtime_nodes_are_the_drv_closure() {
         .iter()
         .find(|c| c["name"] == "zlib")
         .expect("zlib source");
-    assert_eq!(zlib_src["version"], "1.3.1.tar.gz");
+    // A source's version is its package's.
+    assert_eq!(zlib_src["version"], "1.3.1");
     assert_eq!(
         zlib_src["externalReferences"][0]["url"],
         "https://example.org/zlib/zlib-1.3.1.tar.gz"
@@ -541,8 +588,20 @@ fn output_is_byte_reproducible() {
     let file = dir.path().join("sbom.json");
     sbom(&[&set.toplevel, "-o", file.to_str().expect("utf8")]);
     assert_eq!(std::fs::read_to_string(&file).expect("file"), first);
-    // No clock: a date only from SOURCE_DATE_EPOCH.
-    assert!(!first.contains("timestamp"));
+    // No clock: SOURCE_DATE_EPOCH, else the newest registration time.
+    let newest = kit::requisites(&set.toplevel)
+        .iter()
+        .map(|p| {
+            path_info(p)[0]["registrationTime"]
+                .as_i64()
+                .expect("registrationTime")
+        })
+        .max()
+        .expect("paths");
+    assert_eq!(
+        json(&first)["metadata"]["timestamp"],
+        flakegate_sbom::serial::iso8601(newest)
+    );
     let dated = |format: &str| {
         let out = flakegate()
             .args(["sbom", &set.toplevel, "--format", format])
@@ -560,14 +619,11 @@ fn output_is_byte_reproducible() {
         dated("spdx")["creationInfo"]["created"],
         "2024-06-12T13:46:40Z"
     );
-    assert_eq!(
-        json(&sbom(&[&set.toplevel, "--format", "spdx"]))["creationInfo"]["created"],
-        "1970-01-01T00:00:00Z"
-    );
-    // The serial number comes from the root: another root, another serial.
+    // Distinct documents, distinct serials: another root, another date.
     let serial = json(&first)["serialNumber"].clone();
     let other = json(&sbom(&[set.path("curl", "out")]))["serialNumber"].clone();
     assert_ne!(serial, other);
+    assert_ne!(serial, dated("cyclonedx")["serialNumber"]);
 }
 
 #[test]
@@ -657,4 +713,194 @@ fn bad_input_is_one_line_and_exit_2() {
     assert_eq!(code(&out), 2);
     let out = run(&["sbom"]);
     assert_eq!(code(&out), 2);
+}
+
+#[test]
+fn every_license_shape_gives_valid_documents() {
+    let (_flake, reference) = meta_flake();
+    let all = reference.replace("#app", "#licenses.all");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cdx = dir.path().join("licenses.cdx.json");
+    let spdx = dir.path().join("licenses.spdx.json");
+    for (file, format) in [(&cdx, "cyclonedx"), (&spdx, "spdx")] {
+        sbom(&[
+            &all,
+            "--buildtime",
+            "--format",
+            format,
+            "-o",
+            file.to_str().expect("utf8"),
+        ]);
+    }
+    assert_valid(&[&cdx, &spdx]);
+    let doc = json(&std::fs::read_to_string(&cdx).expect("read"));
+    let licenses = |name: &str| component_by_name(&doc, name)["licenses"].clone();
+    assert_eq!(licenses("gpl2Plus")[0]["expression"], "GPL-2.0-or-later");
+    assert_eq!(licenses("lowercase")[0]["expression"], "BSD-3-Clause");
+    assert_eq!(licenses("text-mit")[0]["expression"], "MIT");
+    assert_eq!(licenses("byFullName")[0]["expression"], "Apache-2.0");
+    assert_eq!(
+        licenses("asl20-llvm")[0]["expression"],
+        "Apache-2.0 WITH LLVM-exception"
+    );
+    assert_eq!(
+        licenses("list-exception")[0]["expression"],
+        "Apache-2.0 WITH LLVM-exception"
+    );
+    assert_eq!(licenses("list-rust").as_array().map(Vec::len), Some(2));
+    let round = licenses("text-foo-round")[0]["license"]["name"].clone();
+    let square = licenses("text-foo-square")[0]["license"]["name"].clone();
+    assert_eq!(
+        (round.as_str(), square.as_str()),
+        (Some("Foo (v1)"), Some("Foo [v1]"))
+    );
+    let sdoc = json(&std::fs::read_to_string(&spdx).expect("read"));
+    let declared = |name: &str| -> String {
+        sdoc["packages"]
+            .as_array()
+            .expect("packages")
+            .iter()
+            .find(|p| p["name"] == name)
+            .and_then(|p| p["licenseDeclared"].as_str())
+            .expect("package")
+            .to_owned()
+    };
+    assert_ne!(declared("text-foo-round"), declared("text-foo-square"));
+    assert!(declared("notOnList").starts_with("LicenseRef-NCUL1-"));
+    assert_eq!(declared("list-mixed"), "NOASSERTION");
+}
+
+#[test]
+fn odd_metadata_is_normalised_or_dropped_with_a_warning() {
+    let (_flake, reference) = meta_flake();
+    let odd = reference.replace("#app", "#odd");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut files = Vec::new();
+    for (name, extra) in [
+        ("odd.spdx.json", vec!["--format", "spdx", "--build"]),
+        ("odd.cdx.json", vec!["--build"]),
+        (
+            "odd-build.spdx.json",
+            vec!["--format", "spdx", "--buildtime"],
+        ),
+    ] {
+        let file = dir.path().join(name);
+        let mut args = vec!["sbom", odd.as_str()];
+        args.extend(extra);
+        args.extend(["-o", file.to_str().expect("utf8")]);
+        // A non-ASCII URL once made --format spdx panic (exit 101).
+        let out = run(&args);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("warning: odd 1.0: meta.homepage \"not a url\" is not a URL; dropped"),
+            "{err}"
+        );
+        assert!(err.contains("purl \"not a purl\""), "{err}");
+        files.push(file);
+    }
+    let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    assert_valid(&refs);
+    let cdx = json(&std::fs::read_to_string(&files[1]).expect("read"));
+    let c = &cdx["metadata"]["component"];
+    // CPE 2.2 rewritten as 2.3; the unicode homepage in punycode.
+    assert_eq!(c["cpe"], "cpe:2.3:a:odd_project:odd:1.0:*:*:*:*:*:*:*");
+    assert_eq!(
+        c["externalReferences"][0]["url"],
+        "https://xn--bcher-kva.example/odd"
+    );
+    assert_eq!(c["purl"], "pkg:nix/odd@1.0");
+}
+
+/// Runs `flakegate ARGS`, expects exit `want`, and returns what it printed
+/// on stdout and stderr.
+fn gate(args: &[&str], want: i32) -> String {
+    let out = run(args);
+    let said = format!("{}{}", stdout(&out), stderr(&out));
+    assert_eq!(code(&out), want, "{args:?}: {said}");
+    said
+}
+
+#[test]
+fn the_license_gate_names_the_package_and_its_chain() {
+    let (_flake, reference) = meta_flake();
+    let r = reference.as_str();
+    let text = gate(&["licenses", r, "--deny-license", "MIT"], 1);
+    assert!(text.contains("libfoo 1.2.3: MIT (mit)"), "{text}");
+    assert!(
+        text.contains("pulled in by app 2.0 → libfoo 1.2.3"),
+        "{text}"
+    );
+    // libbar's [ asl20 mit ] is a list: its MIT is judged on its own.
+    assert!(text.contains("libbar 0.9: MIT"), "{text}");
+    let report = json(&gate(
+        &["licenses", r, "--deny-license", "MIT", "--json"],
+        1,
+    ));
+    assert_eq!(report["schema"], "flakegate.licenses/1");
+    assert_eq!(report["violations"][0]["chain"][0], "app 2.0");
+    let md = gate(&["licenses", r, "--deny-license", "MIT", "--markdown"], 1);
+    assert!(md.contains("`libfoo 1.2.3`"), "{md}");
+    // An allowed license passes.
+    gate(
+        &[
+            "licenses",
+            r,
+            "--deny-license",
+            "MIT",
+            "--allow-license",
+            "mit",
+        ],
+        0,
+    );
+    // Build time: the unfree tool is only a build input.
+    gate(&["licenses", r, "--deny-unfree"], 0);
+    let text = gate(&["licenses", r, "--deny-unfree", "--buildtime"], 1);
+    assert!(text.contains("tool unstable-2024-01-01"), "{text}");
+    // Unknown: data-files' free text; app-config declares nothing, but it
+    // was never evaluated, so it is not judged.
+    let text = gate(&["licenses", r, "--fail-on-unknown-license"], 1);
+    assert!(
+        text.contains("data-files: Some Custom License v2"),
+        "{text}"
+    );
+    // `sbom` with a policy still writes the document, and exits 1.
+    let out = run(&["sbom", r, "--deny-license", "GPL-3.0-or-later"]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(json(&stdout(&out))["bomFormat"], "CycloneDX");
+    assert!(
+        stderr(&out).contains("app 2.0: GPL-3.0-or-later"),
+        "{}",
+        stderr(&out)
+    );
+    // A term that is no license is a usage error.
+    let text = gate(&["licenses", r, "--deny-license", "not a license!"], 2);
+    assert!(text.contains("--deny-license"), "{text}");
+}
+
+#[test]
+fn lib_sbom_enforces_the_license_policy_in_the_build() {
+    let _ = meta_flake();
+    let build = |attr: &str| {
+        Command::new("nix-build")
+            .arg(kit::fixture("sbom/lib-sbom.nix"))
+            .args(["-A", attr, "--no-out-link", "--argstr", "flakegateBin"])
+            .arg(env!("CARGO_BIN_EXE_flakegate"))
+            .output()
+            .expect("nix-build runs")
+    };
+    let denied = build("denied");
+    assert!(
+        !denied.status.success(),
+        "a denied license must fail the build"
+    );
+    let log = String::from_utf8_lossy(&denied.stderr);
+    assert!(log.contains("libfoo 1.2.3: MIT"), "{log}");
+    assert!(log.contains("app 2.0: GPL-3.0-or-later"), "{log}");
+    let allowed = build("allowed");
+    assert!(
+        allowed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&allowed.stderr)
+    );
 }

@@ -12,14 +12,25 @@ Each FILE is CycloneDX or SPDX JSON (recognised by its content):
 - Both: semantic checks the schemas cannot express: unique references,
   every dependency reference defined, the root described exactly once,
   dates in SPDX's form.
+- NTIA minimum elements: SPDX through `ntia-conformance-checker`; CycloneDX
+  (which that checker does not read) by the same elements: a name, version,
+  supplier and identifier on every component, a timestamp, an author (the
+  tool), and the dependency graph with its completeness (`compositions`).
+- Readers: lib4sbom's parser and cve-bin-tool's SBOM parser must read every
+  component; CycloneDX also through the npm CycloneDX library's strict JSON
+  validator (tests/validate/cyclonedx-strict.mjs) and with the fields
+  sbomnix's vulnxscan reads (name, version, purl: it is not on PyPI, so its
+  reader's needs are checked here).
 
 Exit status: 0 all valid, 1 a document is invalid (each problem is printed),
-3 a validator package is missing (`pip install
-'cyclonedx-python-lib[json-validation]' spdx-tools`).
+3 a validator package is missing (scripts/setup.sh installs them all).
 """
 
 import json
+import os
 import re
+import shutil
+import subprocess
 import sys
 
 MISSING = 3
@@ -65,9 +76,21 @@ def cyclonedx_problems(path, doc, text):
                 problems.append(f"dependency reference {r!r} is not a defined bom-ref")
     for r in seen - dep_refs:
         problems.append(f"component {r!r} has no dependencies entry")
-    purls = [c.get("purl") for c in components] + ([root.get("purl")] if root else [])
-    if len(set(purls)) != len(purls):
-        problems.append("purls are not unique")
+    # NTIA minimum elements, and what vulnxscan's reader needs.
+    for c in components + ([root] if root else []):
+        ref = c.get("bom-ref")
+        for field in ("name", "version", "purl"):
+            if not isinstance(c.get(field), str) or not c.get(field):
+                problems.append(f"{ref}: no {field}")
+        if not (c.get("supplier") or {}).get("name"):
+            problems.append(f"{ref}: no supplier name")
+    if not doc.get("metadata", {}).get("timestamp"):
+        problems.append("no metadata.timestamp")
+    if not doc.get("metadata", {}).get("tools"):
+        problems.append("no metadata.tools (the SBOM's author)")
+    if not any(c.get("aggregate") == "complete" for c in doc.get("compositions", [])):
+        problems.append("no compositions entry saying the graph is complete")
+    problems += npm_strict(path)
     ts = doc.get("metadata", {}).get("timestamp")
     if ts is not None and not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", ts):
         problems.append(f"metadata.timestamp {ts!r} is not YYYY-MM-DDThh:mm:ssZ")
@@ -113,7 +136,75 @@ def spdx_problems(path, doc):
         return problems + [f"SPDX parser: {m}" for m in e.get_messages()]
     for m in validate_full_spdx_document(parsed, "SPDX-2.3"):
         problems.append(f"SPDX validator: {m.validation_message}")
+    return problems + ntia(path)
+
+
+def ntia(path):
+    """ntia-conformance-checker's verdict on an SPDX document."""
+    exe = shutil.which("ntia-checker")
+    if exe is None:
+        print(f"{path}: ntia-conformance-checker is not installed")
+        sys.exit(MISSING)
+    out = subprocess.run([exe, "-r", "json", path], capture_output=True, text=True)
+    try:
+        verdict = json.loads(out.stdout)
+    except json.JSONDecodeError:
+        return [f"ntia-checker: unreadable output: {out.stdout[:300]}{out.stderr[:300]}"]
+    if verdict.get("isNtiaConformant"):
+        return []
+    return [f"NTIA minimum elements: {verdict}"]
+
+
+def npm_strict(path):
+    """The npm CycloneDX library's strict JSON validator."""
+    node = shutil.which("node")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cyclonedx-strict.mjs")
+    if node is None:
+        print(f"{path}: node is not installed")
+        sys.exit(MISSING)
+    out = subprocess.run([node, script, path], capture_output=True, text=True)
+    if out.returncode == MISSING:
+        print(f"{path}: {out.stdout.strip()}")
+        sys.exit(MISSING)
+    if out.returncode != 0:
+        return [f"npm @cyclonedx/cyclonedx-library: {out.stdout.strip()} {out.stderr.strip()}"]
+    return []
+
+
+def readers(path, kind, expected):
+    """lib4sbom and cve-bin-tool must read every component. Both key a
+    package by name and version (a source and the package built from it
+    share both, and are one package to them), so `expected` counts distinct
+    name/version pairs; a document of the root alone is not read by either
+    (lib4sbom then has no "packages"), so it is not asked of them."""
+    if expected <= 1:
+        return []
+    try:
+        from lib4sbom.parser import SBOMParser
+        from cve_bin_tool.sbom_manager.parse import SBOMParse
+    except ImportError as e:
+        print(f"{path}: lib4sbom or cve-bin-tool is not installed ({e})")
+        sys.exit(MISSING)
+    problems = []
+    try:
+        p = SBOMParser()
+        p.parse_file(path)
+        got = len(p.get_packages())
+        if got < expected - 1:
+            problems.append(f"lib4sbom read {got} packages of {expected}")
+    except Exception as e:  # noqa: BLE001 - any failure to read is the finding
+        problems.append(f"lib4sbom cannot read it: {e!r}")
+    try:
+        modules = SBOMParse(path, sbom_type=kind).parse_cyclonedx_spdx()
+        if len(modules) < expected - 1:
+            problems.append(f"cve-bin-tool read {len(modules)} components of {expected}")
+    except Exception as e:  # noqa: BLE001
+        problems.append(f"cve-bin-tool cannot read it: {e!r}")
     return problems
+
+
+def distinct(components, version):
+    return len({(c.get("name"), c.get(version)) for c in components})
 
 
 def main(paths):
@@ -127,8 +218,11 @@ def main(paths):
         doc = json.loads(text)
         if doc.get("bomFormat") == "CycloneDX":
             kind, problems = "CycloneDX", cyclonedx_problems(path, doc, text)
+            everything = doc.get("components", []) + [doc.get("metadata", {}).get("component", {})]
+            problems += readers(path, "cyclonedx", distinct(everything, "version"))
         elif "spdxVersion" in doc:
             kind, problems = "SPDX", spdx_problems(path, doc)
+            problems += readers(path, "spdx", distinct(doc.get("packages", []), "versionInfo"))
         else:
             kind, problems = "?", ["neither CycloneDX nor SPDX JSON"]
         if problems:

@@ -50,6 +50,13 @@ pub enum GateId {
     WarnHitRate,
     /// `lint --check`: findings allowed (none).
     LintFindings,
+    /// `sbom`/`licenses --deny-license`: packages with a denied license.
+    DeniedLicense,
+    /// `--deny-unfree`: packages with a license nixpkgs marks unfree.
+    UnfreeLicense,
+    /// `--fail-on-unknown-license`: packages whose license is no SPDX
+    /// expression, or who declare none.
+    UnknownLicense,
 }
 
 /// Which side of the limit fails.
@@ -76,6 +83,7 @@ pub enum Unit {
     Derivations,
     /// A share of a whole, in percent (unsigned: `72.50%`).
     Rate,
+    Packages,
 }
 
 impl GateId {
@@ -101,6 +109,9 @@ impl GateId {
             GateId::MinHitRate => "min hit rate",
             GateId::WarnHitRate => "warn hit rate",
             GateId::LintFindings => "lint findings",
+            GateId::DeniedLicense => "denied license",
+            GateId::UnfreeLicense => "unfree license",
+            GateId::UnknownLicense => "unknown license",
         }
     }
 
@@ -115,6 +126,9 @@ impl GateId {
             GateId::MaxAge | GateId::WarnAge => Unit::Days,
             GateId::BuildFailures | GateId::MaxBuilt => Unit::Derivations,
             GateId::MinHitRate | GateId::WarnHitRate => Unit::Rate,
+            GateId::DeniedLicense | GateId::UnfreeLicense | GateId::UnknownLicense => {
+                Unit::Packages
+            }
         }
     }
 
@@ -154,6 +168,7 @@ impl Unit {
             Unit::Days => format!("{v:.1} days"),
             Unit::Derivations => format!("{} derivations", count(as_u64(v))),
             Unit::Rate => format!("{v:.2}%"),
+            Unit::Packages => format!("{} packages", count(as_u64(v))),
         }
     }
 

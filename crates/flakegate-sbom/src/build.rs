@@ -9,17 +9,20 @@ use flakegate_store::meta_eval::{EvalMeta, EvalPackage};
 use flakegate_store::name::{PackageName, parse_drv_name, store_path_name};
 use flakegate_store::{Closure, PathInfo};
 
+use sha1::{Digest, Sha1};
+
 use crate::SbomError;
 use crate::drv::{DrvFacts, nar_hash};
-use crate::license::licenses;
-use crate::model::{Bom, Component, Kind, MetadataSource, Mode, Output, SourceRef};
-use crate::purl::purl;
+use crate::meta;
+use crate::model::{Bom, Component, Kind, MetadataSource, Mode, Output, Patch, SourceRef};
+use crate::purl::nix_purl;
 use crate::serial::uuid_v5;
 
 /// What every SBOM needs besides its graph.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Seconds since the epoch (`SOURCE_DATE_EPOCH`); no date when `None`.
+    /// Seconds since the epoch (`SOURCE_DATE_EPOCH`); when `None`, the
+    /// newest registration time in the graph (0 when none is known).
     pub timestamp: Option<i64>,
     /// flakegate's version, for the document's tool entry.
     pub tool_version: String,
@@ -40,8 +43,6 @@ pub fn runtime(
     if !by_path.contains_key(root_path.as_str()) {
         return Err(SbomError::RootNotInClosure { root: root_path });
     }
-    let meta_index = MetaIndex::new(meta);
-
     // Which derivation built each path: the one declaring it as an output.
     let mut built_by: HashMap<&str, &DrvFacts> = HashMap::new();
     for facts in drvs.values() {
@@ -68,8 +69,8 @@ pub fn runtime(
             ref_of.insert(m.path.as_str(), key.clone());
         }
         let component = match drvs.get(key) {
-            Some(facts) => runtime_package(facts, members, drvs, &meta_index)?,
-            None => standalone(members[0], &meta_index)?,
+            Some(facts) => runtime_package(facts, members, drvs)?,
+            None => standalone(members[0])?,
         };
         components.push(component);
     }
@@ -94,6 +95,11 @@ pub fn runtime(
         }
     }
     let root_ref = ref_of[root_path.as_str()].clone();
+    let newest = closure
+        .paths
+        .iter()
+        .filter_map(|p| p.registration_time)
+        .max();
     finish(
         Mode::Runtime,
         &root_path,
@@ -101,6 +107,7 @@ pub fn runtime(
         components,
         dependencies,
         meta,
+        newest,
         opts,
     )
 }
@@ -120,12 +127,11 @@ pub fn buildtime(
             root: root_drv.to_owned(),
         });
     }
-    let meta_index = MetaIndex::new(meta);
     let mut components = Vec::with_capacity(drvs.len() + sources.paths.len());
     let mut dependencies: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let source_paths: BTreeSet<&str> = sources.paths.iter().map(|p| p.path.as_str()).collect();
     for facts in drvs.values() {
-        let mut c = package(facts, drvs, &meta_index, facts.drv_path.clone());
+        let mut c = package(facts, drvs, facts.drv_path.clone());
         c.outputs = facts
             .output_order
             .iter()
@@ -160,7 +166,7 @@ pub fn buildtime(
         if drvs.contains_key(&info.path) {
             continue;
         }
-        components.push(standalone(info, &meta_index)?);
+        components.push(standalone(info)?);
         let deps = dependencies.entry(info.path.clone()).or_default();
         for r in &info.references {
             if !source_paths.contains(r.as_str()) && !drvs.contains_key(r) {
@@ -172,6 +178,11 @@ pub fn buildtime(
             deps.insert(r.clone());
         }
     }
+    let newest = sources
+        .paths
+        .iter()
+        .filter_map(|p| p.registration_time)
+        .max();
     finish(
         Mode::Buildtime,
         root_drv,
@@ -179,11 +190,14 @@ pub fn buildtime(
         components,
         dependencies,
         meta,
+        newest,
         opts,
     )
 }
 
-/// Sorts, picks out the root and derives the serial number.
+/// Sorts, picks out the root, dates the document and derives its serial
+/// number.
+#[allow(clippy::too_many_arguments)]
 fn finish(
     mode: Mode,
     root_path: &str,
@@ -191,8 +205,27 @@ fn finish(
     mut components: Vec<Component>,
     dependencies: BTreeMap<String, BTreeSet<String>>,
     meta: Option<&EvalMeta>,
+    newest_registration: Option<i64>,
     opts: &Options,
 ) -> Result<Bom, SbomError> {
+    let mut warnings = Vec::new();
+    let meta_index = MetaIndex::new(meta);
+    for c in &mut components {
+        let by_drv = c.drv_path.as_deref().and_then(|d| meta_index.by_drv.get(d));
+        let p = by_drv.or_else(|| meta_index.by_out.get(c.store_path.as_str()));
+        meta::apply(c, p.copied(), &mut warnings);
+        meta::normalise_urls(c, &mut warnings);
+    }
+    inherit_from_consumers(&mut components);
+    for c in &mut components {
+        if c.purl.is_empty() {
+            c.purl = nix_purl(
+                &c.name,
+                c.version.as_deref(),
+                c.supplier.name == meta::NIXPKGS,
+            );
+        }
+    }
     let index = components
         .iter()
         .position(|c| c.bom_ref == root_ref)
@@ -202,18 +235,15 @@ fn finish(
     let root = components.swap_remove(index);
     components
         .sort_by(|a, b| (&a.name, &a.version, &a.bom_ref).cmp(&(&b.name, &b.version, &b.bom_ref)));
-    Ok(Bom {
+    let mut bom = Bom {
         mode,
         metadata: if meta.is_some() {
             MetadataSource::Evaluation
         } else {
             MetadataSource::Unavailable
         },
-        serial: uuid_v5(&format!(
-            "https://github.com/flakegate/flakegate/sbom/{}{root_path}",
-            mode.as_str()
-        )),
-        timestamp: opts.timestamp,
+        serial: String::new(),
+        timestamp: opts.timestamp.or(newest_registration).unwrap_or(0),
         tool_version: opts.tool_version.clone(),
         root,
         components,
@@ -221,7 +251,78 @@ fn finish(
             .into_iter()
             .map(|(k, v)| (k, v.into_iter().collect()))
             .collect(),
-    })
+        warnings,
+    };
+    // Distinct documents, distinct serials: the name hashed is the whole
+    // model (graph, metadata, date), so the same input still gives the same
+    // serial.
+    let digest = Sha1::digest(serde_json::to_vec(&bom).unwrap_or_default());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    bom.serial = uuid_v5(&format!(
+        "https://github.com/flakegate/flakegate/sbom/{}/{hex}",
+        mode.as_str()
+    ));
+    Ok(bom)
+}
+
+/// Sources and patches are the package's: a source takes the version of the
+/// package built from it (`zlib` 1.3.1, not `1.3.1.tar.gz`), and both take
+/// its supplier when they have none of their own.
+fn inherit_from_consumers(components: &mut [Component]) {
+    let mut owner: HashMap<String, (Option<String>, crate::model::Supplier)> = HashMap::new();
+    let mut by_path: HashMap<String, String> = HashMap::new();
+    for c in components.iter() {
+        by_path.insert(c.store_path.clone(), c.bom_ref.clone());
+        for o in &c.outputs {
+            if let Some(p) = &o.path {
+                by_path.insert(p.clone(), c.bom_ref.clone());
+            }
+        }
+    }
+    let mut consumers: Vec<&Component> = components
+        .iter()
+        .filter(|c| c.kind == Kind::Package)
+        .collect();
+    consumers.sort_by(|a, b| a.bom_ref.cmp(&b.bom_ref));
+    for c in consumers {
+        let inherited = (c.version.clone(), c.supplier.clone());
+        let patch_refs = c
+            .patches
+            .iter()
+            .filter_map(|p| by_path.get(&p.store_path).cloned());
+        for r in c
+            .sources
+            .iter()
+            .map(|s| s.drv_path.clone())
+            .chain(patch_refs)
+        {
+            owner.entry(r).or_insert_with(|| inherited.clone());
+        }
+    }
+    for c in components.iter_mut().filter(|c| c.kind != Kind::Package) {
+        match owner.get(&c.bom_ref) {
+            Some((version, supplier)) => {
+                if version.is_some() {
+                    c.version.clone_from(version);
+                }
+                if c.supplier.name == meta::UNKNOWN_SUPPLIER {
+                    c.supplier = supplier.clone();
+                }
+            }
+            None => c.version = c.version.take().and_then(|v| strip_file_suffix(&v)),
+        }
+    }
+}
+
+/// A version without an archive or patch file suffix (`1.3.1.tar.gz` →
+/// `1.3.1`); `None` when nothing is left.
+fn strip_file_suffix(v: &str) -> Option<String> {
+    const SUFFIXES: &[&str] = &[
+        ".tar.gz", ".tar.xz", ".tar.bz2", ".tar.zst", ".tar.lz", ".tgz", ".tbz2", ".txz", ".tar",
+        ".zip", ".gz", ".xz", ".bz2", ".patch", ".diff",
+    ];
+    let stripped = SUFFIXES.iter().find_map(|s| v.strip_suffix(s)).unwrap_or(v);
+    (!stripped.is_empty()).then(|| stripped.to_owned())
 }
 
 /// Evaluation metadata by `.drv` and by output path.
@@ -244,26 +345,23 @@ impl<'a> MetaIndex<'a> {
     }
 }
 
-fn apply_meta(c: &mut Component, p: Option<&EvalPackage>) {
-    let Some(p) = p else { return };
-    c.licenses = licenses(&p.meta.license);
-    c.description.clone_from(&p.meta.description);
-    c.homepages.clone_from(&p.meta.homepage);
-    c.cpe.clone_from(&p.meta.cpe);
-    c.possible_cpes = p
-        .meta
-        .possible_cpes
+/// Whether a file name is a patch's (`CVE-2024-12345.patch`): such names
+/// are not split into a name and a version.
+fn is_patch_name(name: &str) -> bool {
+    [".patch", ".diff", ".patch.gz", ".diff.gz"]
         .iter()
-        .filter(|x| Some(*x) != p.meta.cpe.as_ref())
-        .cloned()
-        .collect();
+        .any(|s| name.ends_with(s))
 }
 
 /// `pname`/`version` when the derivation has both, else Nix's split of its
-/// name. A missing version is never a reason to drop a component.
+/// name (a patch keeps its whole name). A missing version is never a reason
+/// to drop a component.
 fn name_version(facts: &DrvFacts) -> (String, Option<String>) {
     if let (Some(p), Some(v)) = (&facts.pname, &facts.version) {
         return (p.clone(), Some(v.clone()));
+    }
+    if is_patch_name(&facts.name) {
+        return (facts.name.clone(), None);
     }
     let (name, version) = parse_drv_name(&facts.name);
     (
@@ -278,52 +376,125 @@ fn sources_of(facts: &DrvFacts, drvs: &BTreeMap<String, DrvFacts>) -> Vec<Source
         .input_drvs
         .iter()
         .filter_map(|i| drvs.get(i))
-        .filter(|s| s.is_source() && !s.urls.is_empty())
+        .filter(|s| s.is_source() && !s.urls.is_empty() && !is_patch_of(facts, s))
         .map(|s| SourceRef {
             drv_path: s.drv_path.clone(),
             urls: s.urls.clone(),
             hash: s.fixed.as_ref().map(|(h, _)| h.clone()),
             recursive: s.fixed.as_ref().is_some_and(|(_, r)| *r),
+            rev: s.rev.clone(),
         })
         .collect()
 }
 
-/// A component for a derivation; `store_path` stands for it.
-fn package(
-    facts: &DrvFacts,
-    drvs: &BTreeMap<String, DrvFacts>,
-    meta: &MetaIndex<'_>,
+/// Whether `input` produces one of `facts`' patches (fetchpatch).
+fn is_patch_of(facts: &DrvFacts, input: &DrvFacts) -> bool {
+    input
+        .outputs
+        .values()
+        .flatten()
+        .any(|o| facts.patches.contains(o))
+}
+
+/// The patches of a derivation, with the URL of a downloaded one.
+fn patches_of(facts: &DrvFacts, drvs: &BTreeMap<String, DrvFacts>) -> Vec<Patch> {
+    facts
+        .patches
+        .iter()
+        .map(|path| {
+            let fetched = facts
+                .input_drvs
+                .iter()
+                .filter_map(|i| drvs.get(i))
+                .find(|d| d.outputs.values().flatten().any(|o| o == path));
+            let name = store_path_name(path).to_owned();
+            Patch {
+                resolves: cve_ids(&name),
+                name,
+                store_path: path.clone(),
+                url: fetched.and_then(|d| d.urls.first().cloned()),
+            }
+        })
+        .collect()
+}
+
+/// The CVE ids a patch name carries (`CVE-2024-12345`, any case).
+fn cve_ids(name: &str) -> Vec<String> {
+    let upper = name.to_ascii_uppercase();
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = upper.as_str();
+    while let Some(i) = rest.find("CVE-") {
+        let tail = &rest[i + 4..];
+        let year: String = tail.chars().take_while(char::is_ascii_digit).collect();
+        let after_year = &tail[year.len()..];
+        let number: String = after_year
+            .strip_prefix('-')
+            .map(|t| t.chars().take_while(char::is_ascii_digit).collect())
+            .unwrap_or_default();
+        if year.len() == 4 && number.len() >= 4 {
+            let id = format!("CVE-{year}-{number}");
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        rest = tail;
+    }
+    out
+}
+
+/// A component with nothing but its identity; the rest is filled in by
+/// whoever builds it.
+fn bare(
+    bom_ref: String,
+    kind: Kind,
+    name: String,
+    version: Option<String>,
     store_path: String,
 ) -> Component {
+    Component {
+        bom_ref,
+        kind,
+        name,
+        version,
+        purl: String::new(),
+        store_path,
+        drv_path: None,
+        outputs: Vec::new(),
+        hash: None,
+        urls: Vec::new(),
+        sources: Vec::new(),
+        licenses: Vec::new(),
+        description: None,
+        homepages: Vec::new(),
+        cpe: None,
+        possible_cpes: Vec::new(),
+        other_purls: Vec::new(),
+        supplier: meta::unknown_supplier(),
+        evaluated: false,
+        patches: Vec::new(),
+        rev: None,
+        recursive: false,
+    }
+}
+
+/// A component for a derivation; `store_path` stands for it.
+fn package(facts: &DrvFacts, drvs: &BTreeMap<String, DrvFacts>, store_path: String) -> Component {
     let (name, version) = name_version(facts);
     let kind = if facts.is_source() {
         Kind::Source
     } else {
         Kind::Package
     };
-    let mut c = Component {
-        bom_ref: facts.drv_path.clone(),
-        kind,
-        purl: purl(&name, version.as_deref(), &store_path),
-        name,
-        version,
-        store_path,
-        drv_path: Some(facts.drv_path.clone()),
-        outputs: Vec::new(),
-        hash: facts.fixed.as_ref().map(|(h, _)| h.clone()),
-        urls: if facts.is_source() {
-            facts.urls.clone()
-        } else {
-            Vec::new()
-        },
-        sources: sources_of(facts, drvs),
-        licenses: Vec::new(),
-        description: None,
-        homepages: Vec::new(),
-        cpe: None,
-        possible_cpes: Vec::new(),
-    };
-    apply_meta(&mut c, meta.by_drv.get(facts.drv_path.as_str()).copied());
+    let mut c = bare(facts.drv_path.clone(), kind, name, version, store_path);
+    c.drv_path = Some(facts.drv_path.clone());
+    c.hash = facts.fixed.as_ref().map(|(h, _)| h.clone());
+    if facts.is_source() {
+        c.urls.clone_from(&facts.urls);
+        c.rev.clone_from(&facts.rev);
+        c.recursive = facts.fixed.as_ref().is_some_and(|(_, r)| *r);
+    }
+    c.sources = sources_of(facts, drvs);
+    c.patches = patches_of(facts, drvs);
     c
 }
 
@@ -333,7 +504,6 @@ fn runtime_package(
     facts: &DrvFacts,
     members: &[&PathInfo],
     drvs: &BTreeMap<String, DrvFacts>,
-    meta: &MetaIndex<'_>,
 ) -> Result<Component, SbomError> {
     let present: HashMap<&str, &PathInfo> = members.iter().map(|m| (m.path.as_str(), *m)).collect();
     let mut outputs = Vec::new();
@@ -364,7 +534,7 @@ fn runtime_package(
             drv: facts.drv_path.clone(),
             reason: "none of its outputs is in the closure".into(),
         })?;
-    let mut c = package(facts, drvs, meta, main.path.clone().unwrap_or_default());
+    let mut c = package(facts, drvs, main.path.clone().unwrap_or_default());
     // A realised output's NAR hash identifies what is installed; the
     // fixed-output hash stays with the source it describes.
     c.hash = main.nar_hash.clone().or(c.hash);
@@ -373,37 +543,49 @@ fn runtime_package(
 }
 
 /// A store path with no known derivation.
-fn standalone(info: &PathInfo, meta: &MetaIndex<'_>) -> Result<Component, SbomError> {
-    let parsed = PackageName::parse(store_path_name(&info.path));
+fn standalone(info: &PathInfo) -> Result<Component, SbomError> {
+    let base = store_path_name(&info.path);
+    let parsed = PackageName::parse(base);
+    let (name, version) = if is_patch_name(base) {
+        (base.to_owned(), None)
+    } else {
+        (parsed.name, parsed.version)
+    };
     let hash = info
         .nar_hash
         .as_deref()
         .map(|h| nar_hash(&info.path, h))
         .transpose()?;
-    let mut c = Component {
-        bom_ref: info.path.clone(),
-        kind: Kind::File,
-        purl: purl(&parsed.name, parsed.version.as_deref(), &info.path),
-        name: parsed.name,
-        version: parsed.version,
-        store_path: info.path.clone(),
-        drv_path: None,
-        outputs: vec![Output {
-            name: parsed.output.unwrap_or_else(|| "out".to_owned()),
-            path: Some(info.path.clone()),
-            nar_hash: hash.clone(),
-        }],
-        hash,
-        urls: Vec::new(),
-        sources: Vec::new(),
-        licenses: Vec::new(),
-        description: None,
-        homepages: Vec::new(),
-        cpe: None,
-        possible_cpes: Vec::new(),
-    };
-    apply_meta(&mut c, meta.by_out.get(info.path.as_str()).copied());
+    let mut c = bare(
+        info.path.clone(),
+        Kind::File,
+        name,
+        version,
+        info.path.clone(),
+    );
+    c.outputs = vec![Output {
+        name: parsed.output.unwrap_or_else(|| "out".to_owned()),
+        path: Some(info.path.clone()),
+        nar_hash: hash.clone(),
+    }];
+    c.hash = hash;
     Ok(c)
+}
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::{Component, Kind, bare};
+
+    /// A bare package component, for other modules' tests.
+    pub fn component(name: &str) -> Component {
+        bare(
+            format!("/nix/store/{name}.drv"),
+            Kind::Package,
+            name.to_owned(),
+            None,
+            String::new(),
+        )
+    }
 }
 
 #[cfg(test)]

@@ -4,8 +4,41 @@
 
 use serde::Serialize;
 
-use crate::model::{Bom, Component, Hash, HashAlg, Kind, License, MetadataSource, Mode};
+use crate::license::single_id;
+use crate::model::{
+    Bom, Component, Hash, HashAlg, Kind, License, LicenseKind, MetadataSource, Mode,
+};
 use crate::serial::iso8601;
+
+/// The version of a component that has none (a version-less store path such
+/// as `etc-motd`): scanners and NTIA need a version, and this one cannot be
+/// mistaken for a release.
+pub const NO_VERSION: &str = "unversioned";
+
+/// SPDX ids newer than the license list bundled in the CycloneDX 1.6 schema
+/// (SPDX list 3.28): the schema's `license.id` enum refuses them, so they
+/// go in `license.name` instead.
+const IDS_NEWER_THAN_SCHEMA: &[&str] = &[
+    "BSD-2-Clause-pos-unchanged",
+    "BSD-3-Clause-OpenWebUI",
+    "BSD-Source-Code-no-disclaimer",
+    "BSD-Source-alt-GPL",
+    "BSD-ask-to-endorse",
+    "Brian-Gladman-3-Clause-no-conversion",
+    "Bugroff",
+    "CC-BY-NC-3.0-IGO",
+    "FDK-MPEG-H",
+    "GFDL-1.1-invariants",
+    "GFDL-1.1-no-invariants",
+    "GFDL-1.2-invariants",
+    "GFDL-1.2-no-invariants",
+    "GFDL-1.3-invariants",
+    "GFDL-1.3-no-invariants",
+    "Google-Patent-WebM",
+    "Hippocratic-3.0-core",
+    "Informatica",
+    "MVT-1.1",
+];
 
 pub const SPEC_VERSION: &str = "1.6";
 
@@ -19,12 +52,19 @@ struct Document<'a> {
     metadata: Metadata<'a>,
     components: Vec<CdxComponent<'a>>,
     dependencies: Vec<Dependency<'a>>,
+    compositions: Vec<Composition<'a>>,
+}
+
+#[derive(Serialize)]
+struct Composition<'a> {
+    aggregate: &'static str,
+    assemblies: Vec<&'a str>,
+    dependencies: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
 struct Metadata<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    timestamp: Option<String>,
+    timestamp: String,
     lifecycles: Vec<Lifecycle>,
     tools: Tools<'a>,
     component: CdxComponent<'a>,
@@ -57,9 +97,9 @@ struct CdxComponent<'a> {
     kind: &'static str,
     #[serde(rename = "bom-ref")]
     bom_ref: &'a str,
+    supplier: Entity<'a>,
     name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    version: Option<&'a str>,
+    version: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -69,9 +109,69 @@ struct CdxComponent<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     cpe: Option<&'a str>,
     purl: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pedigree: Option<Pedigree<'a>>,
     #[serde(rename = "externalReferences", skip_serializing_if = "Vec::is_empty")]
     external_references: Vec<ExternalReference<'a>>,
     properties: Vec<Property>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<Evidence<'a>>,
+}
+
+#[derive(Serialize)]
+struct Entity<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    url: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Pedigree<'a> {
+    patches: Vec<CdxPatch<'a>>,
+}
+
+#[derive(Serialize)]
+struct CdxPatch<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    diff: Diff<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    resolves: Vec<Issue<'a>>,
+}
+
+#[derive(Serialize)]
+struct Diff<'a> {
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct Issue<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct Evidence<'a> {
+    identity: Vec<Identity<'a>>,
+}
+
+/// A candidate identifier: evidence, never a claim.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Identity<'a> {
+    field: &'static str,
+    confidence: f64,
+    concluded_value: &'a str,
+    methods: Vec<Method>,
+}
+
+#[derive(Serialize)]
+struct Method {
+    technique: &'static str,
+    confidence: f64,
+    value: &'static str,
 }
 
 #[derive(Serialize)]
@@ -149,39 +249,41 @@ fn prop(name: &str, value: impl Into<String>) -> Property {
     }
 }
 
-/// One `license` entry per license, except that several SPDX ids become one
-/// `AND` expression (CycloneDX cannot mix expressions with entries).
+/// A single license value is one `expression` (any valid SPDX expression);
+/// a list is one `license` entry per value, since nixpkgs does not say
+/// whether all or any apply: an id as `license.id`, anything else (a
+/// compound value, an unknown license) as `license.name`.
 fn license_choices(licenses: &[License]) -> Vec<LicenseChoice<'_>> {
-    let all_ids: Option<Vec<&str>> = licenses
-        .iter()
-        .map(|l| match l {
-            License::Spdx(id) => Some(id.as_str()),
-            License::Named(_) => None,
-        })
-        .collect();
-    match all_ids {
-        Some(ids) if ids.len() > 1 => vec![LicenseChoice::Expression {
-            expression: ids.join(" AND "),
+    if let [l] = licenses
+        && let LicenseKind::Spdx(e) = &l.kind
+    {
+        return vec![LicenseChoice::Expression {
+            expression: e.clone(),
             acknowledgement: "declared",
-        }],
-        _ => licenses
-            .iter()
-            .map(|l| LicenseChoice::License {
-                license: match l {
-                    License::Spdx(id) => LicenseEntry {
-                        id: Some(id),
-                        name: None,
-                        acknowledgement: "declared",
-                    },
-                    License::Named(name) => LicenseEntry {
-                        id: None,
-                        name: Some(name),
-                        acknowledgement: "declared",
-                    },
-                },
-            })
-            .collect(),
+        }];
     }
+    licenses
+        .iter()
+        .map(|l| {
+            let id = match &l.kind {
+                LicenseKind::Spdx(e) => {
+                    single_id(e).filter(|id| !IDS_NEWER_THAN_SCHEMA.contains(id))
+                }
+                LicenseKind::Unknown { .. } => None,
+            };
+            LicenseChoice::License {
+                license: LicenseEntry {
+                    id,
+                    name: if id.is_some() {
+                        None
+                    } else {
+                        Some(l.display())
+                    },
+                    acknowledgement: "declared",
+                },
+            }
+        })
+        .collect()
 }
 
 fn component<'a>(c: &'a Component, is_root: bool) -> CdxComponent<'a> {
@@ -200,28 +302,48 @@ fn component<'a>(c: &'a Component, is_root: bool) -> CdxComponent<'a> {
             hashes: Vec::new(),
         })
         .collect();
+    // A download URL carries the file's own hash; the NAR hash of an
+    // unpacked tree (`outputHashMode = "recursive"`) is no file's hash, so
+    // it is only named in the comment.
     for url in &c.urls {
         refs.push(ExternalReference {
-            kind: "distribution",
+            kind: if c.rev.is_some() {
+                "vcs"
+            } else {
+                "distribution"
+            },
             url,
-            comment: None,
-            hashes: c.hash.iter().map(hash).collect(),
+            comment: source_comment(
+                None,
+                c.rev.as_deref(),
+                c.recursive.then_some(c.hash.as_ref()).flatten(),
+            ),
+            hashes: if c.recursive {
+                Vec::new()
+            } else {
+                c.hash.iter().map(hash).collect()
+            },
         });
     }
     for s in &c.sources {
         for url in &s.urls {
             refs.push(ExternalReference {
-                kind: "source-distribution",
-                url,
-                comment: Some(if s.recursive {
-                    format!(
-                        "fetched by {}; the hash is of the unpacked tree's NAR",
-                        s.drv_path
-                    )
+                kind: if s.rev.is_some() {
+                    "vcs"
                 } else {
-                    format!("fetched by {}", s.drv_path)
-                }),
-                hashes: s.hash.iter().map(hash).collect(),
+                    "source-distribution"
+                },
+                url,
+                comment: source_comment(
+                    Some(&s.drv_path),
+                    s.rev.as_deref(),
+                    s.recursive.then_some(s.hash.as_ref()).flatten(),
+                ),
+                hashes: if s.recursive {
+                    Vec::new()
+                } else {
+                    s.hash.iter().map(hash).collect()
+                },
             });
         }
     }
@@ -237,22 +359,91 @@ fn component<'a>(c: &'a Component, is_root: bool) -> CdxComponent<'a> {
             properties.push(prop(&format!("nix:nar_hash:{}", o.name), &h.hex));
         }
     }
-    for cpe in &c.possible_cpes {
-        properties.push(prop("nix:possible_cpe", cpe));
-    }
+    let mut identity: Vec<Identity<'a>> = c
+        .possible_cpes
+        .iter()
+        .map(|cpe| Identity {
+            field: "cpe",
+            confidence: 0.5,
+            concluded_value: cpe,
+            methods: vec![Method {
+                technique: "other",
+                confidence: 0.5,
+                value: "generated by nixpkgs (meta.identifiers.possibleCPEs), not declared",
+            }],
+        })
+        .collect();
+    identity.extend(c.other_purls.iter().map(|p| Identity {
+        field: "purl",
+        confidence: 1.0,
+        concluded_value: p,
+        methods: vec![Method {
+            technique: "manifest-analysis",
+            confidence: 1.0,
+            value: "declared by nixpkgs (meta.identifiers.purls)",
+        }],
+    }));
+    let patches: Vec<CdxPatch<'a>> = c
+        .patches
+        .iter()
+        .map(|p| CdxPatch {
+            kind: "unofficial",
+            diff: Diff {
+                url: p.url.as_deref().unwrap_or(&p.store_path),
+            },
+            resolves: p
+                .resolves
+                .iter()
+                .map(|id| Issue {
+                    kind: "security",
+                    id,
+                    name: id,
+                })
+                .collect(),
+        })
+        .collect();
     CdxComponent {
         kind,
         bom_ref: &c.bom_ref,
+        supplier: Entity {
+            name: &c.supplier.name,
+            url: c.supplier.url.iter().map(String::as_str).collect(),
+        },
         name: &c.name,
-        version: c.version.as_deref(),
+        version: c.version.as_deref().unwrap_or(NO_VERSION),
         description: c.description.as_deref(),
         hashes: c.hash.iter().map(hash).collect(),
         licenses: license_choices(&c.licenses),
         cpe: c.cpe.as_deref(),
         purl: &c.purl,
+        pedigree: (!patches.is_empty()).then_some(Pedigree { patches }),
         external_references: refs,
         properties,
+        evidence: (!identity.is_empty()).then_some(Evidence { identity }),
     }
+}
+
+/// What a source reference's comment says: who fetched it, its revision,
+/// and a NAR hash that is not the file's.
+fn source_comment(
+    fetched_by: Option<&str>,
+    rev: Option<&str>,
+    nar: Option<&Hash>,
+) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(d) = fetched_by {
+        parts.push(format!("fetched by {d}"));
+    }
+    if let Some(r) = rev {
+        parts.push(format!("revision {r}"));
+    }
+    if let Some(h) = nar {
+        parts.push(format!(
+            "the fixed-output hash sha256:{} is of the unpacked tree's NAR, not of a file",
+            h.hex
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 /// The document, pretty-printed, with a final newline.
@@ -272,7 +463,7 @@ pub fn render(bom: &Bom) -> String {
         serial_number: format!("urn:uuid:{}", bom.serial),
         version: 1,
         metadata: Metadata {
-            timestamp: bom.timestamp.map(iso8601),
+            timestamp: iso8601(bom.timestamp),
             lifecycles: vec![Lifecycle {
                 phase: match bom.mode {
                     Mode::Runtime => "post-build",
@@ -307,6 +498,13 @@ pub fn render(bom: &Bom) -> String {
                 depends_on: deps.iter().map(String::as_str).collect(),
             })
             .collect(),
+        // The dependency graph is the whole closure (or derivation graph):
+        // every edge Nix records is in it.
+        compositions: vec![Composition {
+            aggregate: "complete",
+            assemblies: vec![&bom.root.bom_ref],
+            dependencies: vec![&bom.root.bom_ref],
+        }],
     };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');

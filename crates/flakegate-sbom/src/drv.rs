@@ -32,6 +32,10 @@ pub struct DrvFacts {
     pub urls: Vec<String>,
     pub input_drvs: Vec<String>,
     pub input_srcs: Vec<String>,
+    /// `patches`: the store paths of the patches applied.
+    pub patches: Vec<String>,
+    /// `rev` of a version-control fetcher (fetchgit and friends).
+    pub rev: Option<String>,
 }
 
 /// One attribute: an environment variable, or a structured attribute.
@@ -154,6 +158,11 @@ impl DrvFacts {
                 .iter()
                 .map(|p| dir.render_path(p))
                 .collect(),
+            patches: list(drv, "patches")
+                .into_iter()
+                .filter(|p| p.starts_with(store_dir.as_str()))
+                .collect(),
+            rev: text(drv, "rev"),
         })
     }
 

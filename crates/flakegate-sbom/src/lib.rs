@@ -7,10 +7,14 @@
 //!   its own;
 //! - names and versions follow Nix's name split (`pname`/`version` when the
 //!   derivation has both); no component is dropped for lacking a version;
-//! - purls are `pkg:nix/NAME@VERSION?storepath=PATH`;
+//! - licenses go through the SPDX list and grammar ([`license`]); purls are
+//!   nixpkgs' own or `pkg:nix/[nixpkgs/]NAME@VERSION` ([`purl`]); bad
+//!   metadata is normalised or dropped with a warning ([`normalise`]);
 //! - every dependency reference resolves, and the root appears once;
-//! - output is byte-reproducible: a serial number derived from the root, no
-//!   clock (only a given `SOURCE_DATE_EPOCH`), stable ordering.
+//! - output is byte-reproducible: a serial number derived from the content,
+//!   no clock (`SOURCE_DATE_EPOCH`, else the newest registration time),
+//!   stable ordering;
+//! - [`policy`] checks licenses against a policy (the license gate).
 //!
 //! Nothing here runs `nix` or touches the disk.
 
@@ -19,7 +23,10 @@ pub mod cyclonedx;
 pub mod drv;
 mod error;
 pub mod license;
+mod meta;
 pub mod model;
+pub mod normalise;
+pub mod policy;
 pub mod purl;
 pub mod serial;
 pub mod spdx;
@@ -27,7 +34,11 @@ pub mod spdx;
 pub use build::{Options, buildtime, runtime};
 pub use drv::DrvFacts;
 pub use error::SbomError;
-pub use model::{Bom, Component, Hash, HashAlg, Kind, License, MetadataSource, Mode};
+pub use meta::{NIXPKGS, UNKNOWN_SUPPLIER};
+pub use model::{
+    Bom, Component, Hash, HashAlg, Kind, License, LicenseKind, MetadataSource, Mode, Patch,
+    Supplier,
+};
 
 /// The two document formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -64,13 +64,65 @@ pub enum Kind {
     File,
 }
 
-/// A declared license.
+/// One value of `meta.license` (see [`crate::license`]).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub enum License {
-    /// An SPDX license identifier (`MIT`).
+pub struct License {
+    pub kind: LicenseKind,
+    /// The `lib.licenses` attribute name (`shortName`), when nixpkgs gave one.
+    pub short_name: Option<String>,
+    /// nixpkgs' `free`, when given.
+    pub free: Option<bool>,
+}
+
+/// What a license value is, in SPDX terms.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum LicenseKind {
+    /// A valid SPDX expression in canonical form: one id (`MIT`) or a
+    /// compound value (`Apache-2.0 WITH LLVM-exception`).
     Spdx(String),
-    /// Anything else, kept as written (`Some Custom License v2`).
-    Named(String),
+    /// Not on the SPDX list: a `LicenseRef-` unique to `text`, the value as
+    /// nixpkgs wrote it.
+    Unknown { license_ref: String, text: String },
+}
+
+impl License {
+    /// The value as an SPDX expression (a `LicenseRef-` for unknown ones).
+    #[must_use]
+    pub fn expression(&self) -> &str {
+        match &self.kind {
+            LicenseKind::Spdx(e) => e,
+            LicenseKind::Unknown { license_ref, .. } => license_ref,
+        }
+    }
+
+    /// How a person would name it: the expression, or the original text.
+    #[must_use]
+    pub fn display(&self) -> &str {
+        match &self.kind {
+            LicenseKind::Spdx(e) => e,
+            LicenseKind::Unknown { text, .. } => text,
+        }
+    }
+}
+
+/// Who supplied a component (NTIA's "supplier name").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Supplier {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+/// A patch applied to a package (its `patches`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Patch {
+    /// The patch file's name (`CVE-2024-12345.patch`).
+    pub name: String,
+    /// Its store path.
+    pub store_path: String,
+    /// Where it was downloaded from (fetchpatch), if known.
+    pub url: Option<String>,
+    /// CVE ids its name carries (`CVE-2024-12345`).
+    pub resolves: Vec<String>,
 }
 
 /// One output of a package that is part of the SBOM's graph.
@@ -92,6 +144,8 @@ pub struct SourceRef {
     /// The hash is of the NAR of an unpacked tree (`outputHashMode =
     /// "recursive"`), not of the downloaded file.
     pub recursive: bool,
+    /// The revision of a version-control source (fetchgit's `rev`).
+    pub rev: Option<String>,
 }
 
 /// One package (all outputs of one derivation), source or file.
@@ -118,6 +172,17 @@ pub struct Component {
     pub homepages: Vec<String>,
     pub cpe: Option<String>,
     pub possible_cpes: Vec<String>,
+    /// Other purls nixpkgs gives (`meta.identifiers.purls` beyond the first).
+    pub other_purls: Vec<String>,
+    pub supplier: Supplier,
+    /// Whether evaluation said anything about it (its `meta` was read).
+    pub evaluated: bool,
+    pub patches: Vec<Patch>,
+    /// The revision of a version-control source (fetchgit's `rev`).
+    pub rev: Option<String>,
+    /// A source whose hash is the NAR hash of an unpacked tree
+    /// (`outputHashMode = "recursive"`), not the hash of a downloaded file.
+    pub recursive: bool,
 }
 
 /// The whole SBOM.
@@ -127,8 +192,9 @@ pub struct Bom {
     pub metadata: MetadataSource,
     /// Deterministic, derived from the root: `xxxxxxxx-xxxx-5xxx-…`.
     pub serial: String,
-    /// Seconds since the epoch (`SOURCE_DATE_EPOCH`), when given.
-    pub timestamp: Option<i64>,
+    /// Seconds since the epoch: `SOURCE_DATE_EPOCH`, else the newest
+    /// registration time in the graph, else 0 (never the clock).
+    pub timestamp: i64,
     pub tool_version: String,
     /// The described component; it is not repeated in `components`.
     pub root: Component,
@@ -137,12 +203,20 @@ pub struct Bom {
     /// Reference → the references it depends on (sorted); every component,
     /// the root included, has an entry.
     pub dependencies: BTreeMap<String, Vec<String>>,
+    /// Metadata that was dropped or normalised, each naming its package.
+    pub warnings: Vec<String>,
 }
 
 impl Bom {
     /// The root, then the other components.
     pub fn all_components(&self) -> impl Iterator<Item = &Component> {
         std::iter::once(&self.root).chain(self.components.iter())
+    }
+
+    /// The component with reference `r`.
+    #[must_use]
+    pub fn component(&self, r: &str) -> Option<&Component> {
+        self.all_components().find(|c| c.bom_ref == r)
     }
 
     /// Number of dependency edges.

@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::license::{license_ref, spdx_expression};
-use crate::model::{Bom, Component, Hash, HashAlg, Kind, License, MetadataSource, Mode};
+use crate::cyclonedx::NO_VERSION;
+use crate::license::refs_in;
+use crate::model::{Bom, Component, Hash, HashAlg, Kind, LicenseKind, MetadataSource, Mode};
+use crate::normalise::is_spdx_location;
 use crate::serial::iso8601;
 
 pub const SPEC_VERSION: &str = "SPDX-2.3";
@@ -47,8 +49,8 @@ struct Package<'a> {
     #[serde(rename = "SPDXID")]
     spdx_id: String,
     name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    version_info: Option<&'a str>,
+    version_info: &'a str,
+    supplier: String,
     primary_package_purpose: &'static str,
     download_location: String,
     files_analyzed: bool,
@@ -60,6 +62,8 @@ struct Package<'a> {
     source_info: Option<String>,
     license_concluded: &'static str,
     license_declared: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    license_comments: Option<String>,
     copyright_text: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
@@ -106,26 +110,6 @@ pub fn spdx_id(bom_ref: &str) -> String {
     format!("SPDXRef-{}", crate::license::spdx_idstring(base))
 }
 
-/// A URL of a scheme SPDX knows (`http`, `https`, `ftp`, `sftp`, `ssh`,
-/// `git`, `svn`).
-fn is_url(u: &str) -> bool {
-    [
-        "http://", "https://", "ftp://", "sftp://", "ssh://", "git://", "svn://",
-    ]
-    .iter()
-    .any(|scheme| u.len() > scheme.len() && u[..scheme.len()].eq_ignore_ascii_case(scheme))
-}
-
-/// What SPDX accepts as a `downloadLocation`: a URL, optionally prefixed by
-/// a version control system (`git+https://…`).
-fn is_download_location(u: &str) -> bool {
-    let rest = ["git+", "hg+", "svn+", "bzr+"]
-        .iter()
-        .find_map(|vcs| u.strip_prefix(vcs))
-        .unwrap_or(u);
-    is_url(rest)
-}
-
 fn checksum(h: &Hash) -> Checksum<'_> {
     Checksum {
         algorithm: match h.alg {
@@ -162,23 +146,47 @@ fn package<'a>(c: &'a Component, is_root: bool) -> Package<'a> {
         .urls
         .iter()
         .chain(c.sources.iter().flat_map(|s| s.urls.iter()))
-        .find(|u| is_download_location(u))
-        .cloned()
+        .find(|u| is_spdx_location(u))
+        .map(|u| match (&c.rev, u.starts_with("http")) {
+            (Some(rev), true) if c.kind == Kind::Source => format!("git+{u}@{rev}"),
+            _ => u.clone(),
+        })
         .unwrap_or_else(|| "NOASSERTION".to_owned());
-    let source_info = (!c.sources.is_empty()).then(|| {
+    let patches = c.patches.iter().map(|p| {
+        let resolves = if p.resolves.is_empty() {
+            String::new()
+        } else {
+            format!(", resolves {}", p.resolves.join(" "))
+        };
+        format!(
+            "patched with {} ({}{resolves})",
+            p.name,
+            p.url.as_deref().unwrap_or(&p.store_path)
+        )
+    });
+    let source_info = (!c.sources.is_empty() || !c.patches.is_empty()).then(|| {
         c.sources
             .iter()
             .map(|s| {
                 let hash = s.hash.as_ref().map_or_else(String::new, |h| {
-                    let kind = if s.recursive { "NAR hash" } else { "hash" };
+                    let kind = if s.recursive {
+                        "NAR hash of the unpacked tree"
+                    } else {
+                        "file hash"
+                    };
                     format!(" ({kind} {})", hash_text(h))
                 });
+                let rev = s
+                    .rev
+                    .as_ref()
+                    .map_or_else(String::new, |r| format!(" at revision {r}"));
                 format!(
-                    "built from {}{hash}, fetched by {}",
+                    "built from {}{rev}{hash}, fetched by {}",
                     s.urls.join(" "),
                     s.drv_path
                 )
             })
+            .chain(patches)
             .collect::<Vec<_>>()
             .join("; ")
     });
@@ -205,6 +213,13 @@ fn package<'a>(c: &'a Component, is_root: bool) -> Package<'a> {
         reference_type: "purl",
         reference_locator: c.purl.clone(),
     }];
+    for p in &c.other_purls {
+        external_refs.push(ExternalRef {
+            reference_category: "PACKAGE-MANAGER",
+            reference_type: "purl",
+            reference_locator: p.clone(),
+        });
+    }
     if let Some(cpe) = &c.cpe {
         external_refs.push(ExternalRef {
             reference_category: "SECURITY",
@@ -212,18 +227,41 @@ fn package<'a>(c: &'a Component, is_root: bool) -> Package<'a> {
             reference_locator: cpe.clone(),
         });
     }
+    // One value is the declared license; a list has no meaning in nixpkgs
+    // (all apply? any?), so none is declared and the list is a comment.
+    let (license_declared, license_comments) = match c.licenses.as_slice() {
+        [] => ("NOASSERTION".to_owned(), None),
+        [one] => (one.expression().to_owned(), None),
+        many => (
+            "NOASSERTION".to_owned(),
+            Some(format!(
+                "meta.license lists {} licenses without saying whether all or any apply: {}",
+                many.len(),
+                many.iter()
+                    .map(|l| l.expression())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )),
+        ),
+    };
     Package {
         spdx_id: spdx_id(&c.bom_ref),
         name: &c.name,
-        version_info: c.version.as_deref(),
+        version_info: c.version.as_deref().unwrap_or(NO_VERSION),
+        supplier: format!("Organization: {}", c.supplier.name),
         primary_package_purpose: purpose,
         download_location: download,
         files_analyzed: false,
         checksums: c.hash.iter().map(checksum).collect(),
-        homepage: c.homepages.iter().find(|u| is_url(u)).map(String::as_str),
+        homepage: c
+            .homepages
+            .iter()
+            .find(|u| is_spdx_location(u))
+            .map(String::as_str),
         source_info,
         license_concluded: "NOASSERTION",
-        license_declared: spdx_expression(&c.licenses).unwrap_or_else(|| "NOASSERTION".into()),
+        license_declared,
+        license_comments,
         copyright_text: "NOASSERTION",
         description: c.description.as_deref(),
         comment,
@@ -231,15 +269,55 @@ fn package<'a>(c: &'a Component, is_root: bool) -> Package<'a> {
     }
 }
 
+/// The SPDX relationship of the edge `from` → `to`, by kind: runtime
+/// references are `DEPENDS_ON`; at build time a source is what the package
+/// is `GENERATED_FROM`, a patch is a `PATCH_FOR` it, and every other input is
+/// a `BUILD_DEPENDENCY_OF` it.
+fn relationship<'a>(
+    mode: Mode,
+    from: &'a Component,
+    to: &'a str,
+    bom: &'a Bom,
+) -> (&'a str, &'static str, &'a str) {
+    if mode == Mode::Runtime {
+        return (&from.bom_ref, "DEPENDS_ON", to);
+    }
+    if from.sources.iter().any(|s| s.drv_path == to) {
+        return (&from.bom_ref, "GENERATED_FROM", to);
+    }
+    let target = bom.component(to);
+    let is_patch = target.is_some_and(|t| {
+        from.patches.iter().any(|p| {
+            p.store_path == t.store_path
+                || t.outputs
+                    .iter()
+                    .any(|o| o.path.as_deref() == Some(&p.store_path))
+        })
+    });
+    if is_patch {
+        return (to, "PATCH_FOR", &from.bom_ref);
+    }
+    (to, "BUILD_DEPENDENCY_OF", &from.bom_ref)
+}
+
 /// The document, pretty-printed, with a final newline.
 #[must_use]
 pub fn render(bom: &Bom) -> String {
     let root_id = spdx_id(&bom.root.bom_ref);
+    // Every LicenseRef used, with the text it stands for (a LicenseRef that
+    // nixpkgs wrote in an spdxId stands for itself).
     let mut extracted: BTreeMap<String, String> = BTreeMap::new();
     for c in bom.all_components() {
         for l in &c.licenses {
-            if let License::Named(name) = l {
-                extracted.insert(license_ref(name), name.clone());
+            match &l.kind {
+                LicenseKind::Unknown { license_ref, text } => {
+                    extracted.insert(license_ref.clone(), text.clone());
+                }
+                LicenseKind::Spdx(e) => {
+                    for r in refs_in(e) {
+                        extracted.entry(r.clone()).or_insert(r);
+                    }
+                }
             }
         }
     }
@@ -249,11 +327,15 @@ pub fn render(bom: &Bom) -> String {
         related_spdx_element: root_id.clone(),
     }];
     for (from, deps) in &bom.dependencies {
+        let Some(component) = bom.component(from) else {
+            continue;
+        };
         for to in deps {
+            let (a, kind, b) = relationship(bom.mode, component, to, bom);
             relationships.push(Relationship {
-                spdx_element_id: spdx_id(from),
-                relationship_type: "DEPENDS_ON",
-                related_spdx_element: spdx_id(to),
+                spdx_element_id: spdx_id(a),
+                relationship_type: kind,
+                related_spdx_element: spdx_id(b),
             });
         }
     }
@@ -289,7 +371,7 @@ pub fn render(bom: &Bom) -> String {
         ),
         name,
         creation_info: CreationInfo {
-            created: iso8601(bom.timestamp.unwrap_or(0)),
+            created: iso8601(bom.timestamp),
             creators: vec![format!("Tool: flakegate-{}", bom.tool_version)],
         },
         comment: format!("SBOM of {graph}. {metadata}"),
@@ -302,7 +384,7 @@ pub fn render(bom: &Bom) -> String {
             .map(|(id, name)| ExtractedLicense {
                 license_id: id,
                 extracted_text: format!(
-                    "The package's meta.license names \"{name}\"; its text is not included."
+                    "A license nixpkgs' meta.license names \"{name}\"; its text is not included."
                 ),
                 name,
             })
@@ -319,18 +401,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn download_locations_spdx_accepts() {
-        assert!(is_download_location("https://example.org/a.tar.gz"));
-        assert!(is_download_location("git+https://github.com/o/r"));
-        assert!(is_download_location("FTP://ftp.gnu.org/x"));
-        assert!(!is_download_location(
-            "mirror://gnu/hello/hello-2.12.1.tar.gz"
-        ));
-        assert!(!is_download_location("https://"));
-        assert!(!is_url("git+https://github.com/o/r"));
+    fn element_ids() {
         assert_eq!(
             spdx_id("/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-gtk+3_x-1.0.drv"),
             "SPDXRef-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-gtk-3-x-1.0.drv"
         );
+        assert_eq!(spdx_id("/nix/store/x-ünï"), "SPDXRef-x--n-");
     }
 }

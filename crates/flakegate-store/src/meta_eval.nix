@@ -18,6 +18,12 @@ let
   inherit (builtins)
     attrNames
     concatMap
+    head
+    isBool
+    length
+    pathExists
+    readFile
+    split
     filter
     genericClosure
     isAttrs
@@ -84,12 +90,9 @@ let
       [
         {
           spdxId = try null (if isString (l.spdxId or null) then plain l.spdxId else null);
-          name = try null (
-            let
-              n = l.fullName or l.shortName or null;
-            in
-            if isString n then plain n else null
-          );
+          name = try null (if isString (l.fullName or null) then plain l.fullName else null);
+          shortName = try null (if isString (l.shortName or null) then plain l.shortName else null);
+          free = try null (if isBool (l.free or null) then l.free else null);
         }
       ]
     else
@@ -101,6 +104,25 @@ let
       concatMap (x: try [ ] (license1 x)) l
     else
       try [ ] (license1 l);
+
+  # `meta.position` is "FILE:LINE". When FILE lies under pkgs/ of a tree
+  # that is nixpkgs (it has lib/licenses.nix and pkgs/top-level), the package
+  # came from nixpkgs: the result is that tree's .version, or "". The files
+  # are only looked for under such a pkgs/ (a tree evaluation already read),
+  # since a refused file access is an error no tryEval catches.
+  nixpkgsOf =
+    position:
+    let
+      parts = builtins.filter isString (split "/" (plain position));
+      root = "/${builtins.elemAt parts 1}/${builtins.elemAt parts 2}/${builtins.elemAt parts 3}";
+      isNixpkgs =
+        length parts > 5
+        && builtins.elemAt parts 4 == "pkgs"
+        && pathExists "${root}/lib/licenses.nix"
+        && pathExists "${root}/pkgs/top-level";
+      version = if pathExists "${root}/.version" then plain (readFile "${root}/.version") else "";
+    in
+    if !(isString position) || !isNixpkgs then null else builtins.replaceStrings [ "\n" ] [ "" ] version;
 
   metaOf =
     d:
@@ -119,8 +141,19 @@ let
             [ ]
         ) (if isList (ids.possibleCPEs or null) then ids.possibleCPEs else [ ])
       );
+      purls = try [ ] (stringsOf (ids.purls or null));
+      purl = try null (
+        if isString (ids.purl or null) then
+          plain ids.purl
+        else if purls != [ ] then
+          head purls
+        else
+          null
+      );
     in
     {
+      inherit purl purls;
+      nixpkgs = try null (nixpkgsOf (meta.position or null));
       description = try null (if isString (meta.description or null) then plain meta.description else null);
       homepage = try [ ] (stringsOf (meta.homepage or null));
       license = try [ ] (licensesOf (meta.license or null));

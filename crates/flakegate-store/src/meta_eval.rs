@@ -58,6 +58,16 @@ pub struct PackageMeta {
     /// `meta.identifiers.possibleCPEs[].cpe`.
     #[serde(default, rename = "possibleCPEs")]
     pub possible_cpes: Vec<String>,
+    /// `meta.identifiers.purl`, else the first of `meta.identifiers.purls`.
+    #[serde(default)]
+    pub purl: Option<String>,
+    /// `meta.identifiers.purls`.
+    #[serde(default)]
+    pub purls: Vec<String>,
+    /// Set when `meta.position` lies in a nixpkgs source tree: its
+    /// `.version` (`24.05`), or an empty string when it has none.
+    #[serde(default)]
+    pub nixpkgs: Option<String>,
 }
 
 /// One entry of `meta.license`.
@@ -70,7 +80,13 @@ pub enum LicenseItem {
     Attrs {
         #[serde(rename = "spdxId")]
         spdx_id: Option<String>,
+        /// `fullName`.
         name: Option<String>,
+        /// `shortName`: the `lib.licenses` attribute name.
+        #[serde(default, rename = "shortName")]
+        short_name: Option<String>,
+        #[serde(default)]
+        free: Option<bool>,
     },
 }
 
@@ -164,7 +180,7 @@ mod tests {
               "name":"a-1","pname":"a","version":"1",
               "outputs":{"out":"/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-a-1"},
               "meta":{"description":null,"homepage":[],"cpe":null,"possibleCPEs":["cpe:2.3:a:x:a:1:*:*:*:*:*:*:*"],
-                "license":["Custom",{"spdxId":"MIT","name":"MIT License"},{"spdxId":null,"name":"Unfree"}]}}]}"#;
+                "license":["Custom",{"spdxId":"MIT","name":"MIT License"},{"spdxId":null,"name":"Unfree","shortName":"unfree","free":false}]}}]}"#;
         let meta = EvalMeta::from_json(json).expect("parses");
         let p = &meta.packages[0];
         assert_eq!(p.meta.possible_cpes.len(), 1);
@@ -174,11 +190,15 @@ mod tests {
                 LicenseItem::Text("Custom".into()),
                 LicenseItem::Attrs {
                     spdx_id: Some("MIT".into()),
-                    name: Some("MIT License".into())
+                    name: Some("MIT License".into()),
+                    short_name: None,
+                    free: None,
                 },
                 LicenseItem::Attrs {
                     spdx_id: None,
-                    name: Some("Unfree".into())
+                    name: Some("Unfree".into()),
+                    short_name: Some("unfree".into()),
+                    free: Some(false),
                 },
             ]
         );

@@ -6,6 +6,7 @@ mod build;
 mod cache;
 mod closure;
 mod diff;
+mod licenses;
 mod lint;
 mod lock;
 mod report;
@@ -47,6 +48,10 @@ pub enum Command {
     /// them, ages, pinning), or show what an update moved (--diff).
     #[command(after_help = lock::EXAMPLES)]
     Lock(lock::LockArgs),
+    /// Check the licenses of a closure or a derivation graph against a
+    /// policy: denied licenses, unfree ones, unknown ones.
+    #[command(after_help = licenses::EXAMPLES)]
+    Licenses(licenses::LicensesArgs),
     /// Merge the JSON reports of several tools into one summary for a pull
     /// request: a row per gate, each report folded, one exit status.
     #[command(after_help = report::EXAMPLES)]
@@ -66,6 +71,7 @@ pub fn dispatch(command: Command) -> anyhow::Result<Outcome> {
         Command::Lint(args) => lint::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Lock(args) => lock::run(&args),
+        Command::Licenses(args) => licenses::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Sbom(args) => sbom::run(&args),
     }

@@ -13,6 +13,7 @@ use flakegate_diff::DiffReport;
 use flakegate_lint::LintReport;
 use flakegate_lock::{HealthReport, LockDiff};
 use flakegate_report::{Document, Report};
+use flakegate_sbom::policy::LicenseReport;
 use serde::de::DeserializeOwned;
 
 use crate::exit::Outcome;
@@ -92,6 +93,7 @@ fn read(file: &PathBuf) -> anyhow::Result<ToolSummary> {
         BuildReport::SCHEMA => tool::<BuildReport>(&shown, value),
         CacheReport::SCHEMA => tool::<CacheReport>(&shown, value),
         LintReport::SCHEMA => tool::<LintReport>(&shown, value),
+        LicenseReport::SCHEMA => tool::<LicenseReport>(&shown, value),
         other => bail!("{shown}: report schema {other:?} is not supported by this flakegate"),
     }
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
+use flakegate_sbom::policy::Policy;
 use flakegate_sbom::{Bom, DrvFacts, Format, Options};
 use flakegate_store::backend::attrs_json::{self, AttrsJsonStore};
 use flakegate_store::installable::{self, Kind, ResolveOptions};
@@ -14,9 +15,11 @@ use flakegate_store::{Store, StoreError, drv};
 
 use super::store_args::BackendArgs;
 
+use crate::commands::licenses::{PolicyArgs, warn};
 use crate::exit::Outcome;
 use crate::output::{put, write_file};
 use crate::progress::Progress;
+use crate::render::{Paint, Render};
 
 pub const EXAMPLES: &str = "\
 Examples:
@@ -67,6 +70,11 @@ pub struct SbomArgs {
     /// ./.attrs.json and write the document to $out.
     #[arg(long, conflicts_with_all = ["installable", "buildtime", "output"], help_heading = "Store")]
     pub in_build: bool,
+
+    /// A license policy: the document is still written, and the run exits 1
+    /// (a `lib.sbom` build fails) naming every package that breaks it.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -95,12 +103,13 @@ impl FormatArg {
 }
 
 pub fn run(args: &SbomArgs) -> anyhow::Result<Outcome> {
+    let policy = args.policy.policy()?;
     let opts = Options {
         timestamp: source_date_epoch()?,
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
     };
     if args.in_build {
-        return in_build(args, &opts);
+        return in_build(args, &opts, &policy);
     }
     let input = args
         .installable
@@ -115,6 +124,7 @@ pub fn run(args: &SbomArgs) -> anyhow::Result<Outcome> {
         runtime(input, &*store, args.build, &opts, &progress, args.verbose)?
     };
     progress.finish();
+    warn(&bom);
     if args.verbose {
         eprintln!(
             "note: {} components, {} dependencies in {} ms",
@@ -142,11 +152,22 @@ pub fn run(args: &SbomArgs) -> anyhow::Result<Outcome> {
             bom.edge_count()
         );
     }
-    Ok(Outcome::Success)
+    if policy.is_empty() {
+        return Ok(Outcome::Success);
+    }
+    // The license gate: its report goes to stderr, beside the document.
+    let report = policy.report(&bom, input);
+    eprint!(
+        "{}",
+        report.terminal(Paint(crate::render::use_color(
+            crate::render::ColorChoice::Auto
+        )))
+    );
+    Ok(Outcome::from_status(report.status))
 }
 
 /// `SOURCE_DATE_EPOCH` (seconds), the only date an SBOM carries.
-fn source_date_epoch() -> anyhow::Result<Option<i64>> {
+pub(crate) fn source_date_epoch() -> anyhow::Result<Option<i64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if !v.trim().is_empty() => v
             .trim()
@@ -157,7 +178,7 @@ fn source_date_epoch() -> anyhow::Result<Option<i64>> {
     }
 }
 
-fn runtime(
+pub(crate) fn runtime(
     input: &str,
     store: &dyn Store,
     build: bool,
@@ -228,7 +249,7 @@ fn runtime(
     )?)
 }
 
-fn buildtime(
+pub(crate) fn buildtime(
     input: &str,
     store: &dyn Store,
     opts: &Options,
@@ -286,7 +307,7 @@ fn read_drvs(root: &str, store: &dyn Store) -> anyhow::Result<BTreeMap<String, D
 /// Inside a build (lib.sbom): the runtime closure from
 /// `exportReferencesGraph`, the `.drv` from `drvPath` (its files are inputs
 /// of the build), the metadata from `sbomMeta`; the document goes to $out.
-fn in_build(args: &SbomArgs, opts: &Options) -> anyhow::Result<Outcome> {
+fn in_build(args: &SbomArgs, opts: &Options, policy: &Policy) -> anyhow::Result<Outcome> {
     let file = attrs_json::locate();
     let attrs = attrs_json::read(&file)?;
     let name = file.display().to_string();
@@ -309,8 +330,25 @@ fn in_build(args: &SbomArgs, opts: &Options) -> anyhow::Result<Outcome> {
         Some(d) => read_drvs(&d, &store)?,
         None => BTreeMap::new(),
     };
+    // lib.sbom's `sourceDateEpoch`: a build sees no registration times.
+    let mut opts = opts.clone();
+    if let Some(v) = attrs.attrs.get("sourceDateEpoch") {
+        let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+        opts.timestamp = Some(text.parse::<i64>().map_err(|_| {
+            anyhow::anyhow!("{name}: sourceDateEpoch {text:?} is not a number of seconds")
+        })?);
+    }
     let closure = store.exported();
-    let bom = flakegate_sbom::runtime(closure, &drvs, meta.as_ref(), opts)?;
+    let bom = flakegate_sbom::runtime(closure, &drvs, meta.as_ref(), &opts)?;
+    warn(&bom);
+    // A broken policy fails the build before $out exists; the log says why.
+    if !policy.is_empty() {
+        let report = policy.report(&bom, &bom.root.store_path);
+        if report.status.failed() {
+            print!("{}", report.terminal(Paint(false)));
+            return Ok(Outcome::GateFailed);
+        }
+    }
     let text = flakegate_sbom::render(&bom, args.format.format());
     write_file(&out, text.as_bytes())?;
     println!(

@@ -9,6 +9,7 @@ pub mod cache;
 pub mod closure;
 pub mod diff;
 pub mod gates;
+pub mod licenses;
 pub mod lint;
 pub mod lock;
 pub mod style;
