@@ -74,7 +74,11 @@ recipe="$suite $packages ${validators[*]} v1"
 # Packages the tests came to need later: installed into a kept root with
 # apt-get, without making it again (binutils: `strip`). The archive this
 # machine reaches may serve a Release file past its Valid-Until date.
-extras=(binutils)
+extras=(binutils nodejs npm)
+# The SBOM readers and checkers tests/validate/sbom.py runs besides the
+# validators (see scripts/setup.sh), added the same way.
+pip_extras=(ntia-conformance-checker lib4sbom cve-bin-tool)
+npm_extras=(@cyclonedx/cyclonedx-library@10 ajv@8 ajv-formats@3 ajv-formats-draft2019@1)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "nix-env: needs root (debootstrap, chroot and mount)" >&2
@@ -94,18 +98,26 @@ EOF
 }
 
 add_extras() {
-  if [ "$(cat "$1/.flakegate-extras" 2>/dev/null)" = "${extras[*]}" ]; then
+  local want="${extras[*]} | ${pip_extras[*]} | ${npm_extras[*]}"
+  if [ "$(cat "$1/.flakegate-extras" 2>/dev/null)" = "$want" ]; then
     return
   fi
   cp -L /etc/resolv.conf "$1/etc/resolv.conf"
+  cp -L "${PIP_CERT:-/etc/ssl/certs/ca-certificates.crt}" "$1/etc/flakegate-host-ca.crt"
   chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
-    sh -c 'apt-get -o Acquire::Check-Valid-Until=false update -qq && apt-get install -y -qq --no-install-recommends "$@"' sh "${extras[@]}" \
+    HOME=/root PIP_CERT=/etc/flakegate-host-ca.crt PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    NODE_EXTRA_CA_CERTS=/etc/flakegate-host-ca.crt \
+    sh -c 'apt-get -o Acquire::Check-Valid-Until=false update -qq &&
+      apt-get install -y -qq --no-install-recommends $0 &&
+      '"$venv"'/bin/pip install --quiet $1 &&
+      npm install -g --no-fund --no-audit --loglevel=error $2' \
+    "${extras[*]}" "${pip_extras[*]}" "${npm_extras[*]}" \
     >"$cache/$which/extras.log" 2>&1 || {
     tail -20 "$cache/$which/extras.log" >&2
-    echo "nix-env: installing ${extras[*]} failed" >&2
+    echo "nix-env: installing $want failed" >&2
     exit 1
   }
-  echo "${extras[*]}" >"$1/.flakegate-extras"
+  echo "$want" >"$1/.flakegate-extras"
 }
 
 prepare() {
