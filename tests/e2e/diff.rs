@@ -49,7 +49,7 @@ fn special_drv(generation: &str) -> String {
 fn package_view_gives_the_known_answers() {
     let (old, new) = generations();
     let report = json(&["diff", &old, &new, "--json"]);
-    assert_eq!(report["schema"], "flakegate.diff/1");
+    assert_eq!(report["schema"], "flakegate.diff/2");
     let closure = &report["closure"];
     let changes: BTreeMap<String, String> = closure["packages"]
         .as_array()

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::{ClosureDiff, DrvDiffReport};
 
-pub const SCHEMA: &str = "flakegate.diff/1";
+/// Version 2: derivation pairs say `consequence` and name their causes
+/// (`because`), inner schema `flakegate.diff.drv/2`.
+pub const SCHEMA: &str = "flakegate.diff/2";
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct DiffReport {
