@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::counters::{CounterDelta, Counters};
 use crate::ratio::Ratio;
 use crate::summary::Summary;
-use flakegate_report::{Gate, Report, Status};
+use flakegate_report::{Gate, Status};
 
 /// The report's schema identifier (`"schema"` in `--json`). Version 2: gates
 /// are the shared gate shape (`subject` names the benchmark, `unit` added).
@@ -29,18 +29,7 @@ pub struct BenchReport {
     pub status: Status,
 }
 
-impl Report for BenchReport {
-    const TOOL: &'static str = "bench";
-    const SCHEMA: &'static str = SCHEMA;
-
-    fn status(&self) -> Status {
-        self.status
-    }
-
-    fn gates(&self) -> &[Gate] {
-        &self.gates
-    }
-}
+flakegate_report::impl_report!(BenchReport, "bench", SCHEMA);
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -1,7 +1,7 @@
 //! The build report: one value every renderer reads; its JSON form is
 //! versioned by [`SCHEMA`] (in the envelope).
 
-use flakegate_report::{Gate, Report, Status};
+use flakegate_report::{Gate, Status};
 use serde::{Deserialize, Serialize};
 
 use crate::baseline::BaselineComparison;
@@ -52,15 +52,4 @@ pub struct BuildReport {
     pub steps: Vec<Step>,
 }
 
-impl Report for BuildReport {
-    const TOOL: &'static str = "build";
-    const SCHEMA: &'static str = SCHEMA;
-
-    fn status(&self) -> Status {
-        self.status
-    }
-
-    fn gates(&self) -> &[Gate] {
-        &self.gates
-    }
-}
+flakegate_report::impl_report!(BuildReport, "build", SCHEMA);

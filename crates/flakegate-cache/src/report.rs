@@ -1,7 +1,7 @@
 //! The cache report: one value every renderer reads; its JSON form is
 //! versioned by [`SCHEMA`].
 
-use flakegate_report::{Gate, Report, Status};
+use flakegate_report::{Gate, Status};
 use serde::{Deserialize, Serialize};
 
 /// The JSON schema identifier; bumped on incompatible changes.
@@ -101,15 +101,4 @@ pub struct CacheReport {
     pub status: Status,
 }
 
-impl Report for CacheReport {
-    const TOOL: &'static str = "cache";
-    const SCHEMA: &'static str = SCHEMA;
-
-    fn status(&self) -> Status {
-        self.status
-    }
-
-    fn gates(&self) -> &[Gate] {
-        &self.gates
-    }
-}
+flakegate_report::impl_report!(CacheReport, "cache", SCHEMA);

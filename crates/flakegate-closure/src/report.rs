@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::baseline::BaselineComparison;
-use flakegate_report::{Gate, Report, Status};
+use flakegate_report::{Gate, Status};
 
 /// The JSON schema identifier; bumped on incompatible changes.
 pub const SCHEMA: &str = "flakegate.closure/1";
@@ -33,18 +33,7 @@ pub struct ClosureReport {
     pub paths: Vec<PathEntry>,
 }
 
-impl Report for ClosureReport {
-    const TOOL: &'static str = "closure";
-    const SCHEMA: &'static str = SCHEMA;
-
-    fn status(&self) -> Status {
-        self.status
-    }
-
-    fn gates(&self) -> &[Gate] {
-        &self.gates
-    }
-}
+flakegate_report::impl_report!(ClosureReport, "closure", SCHEMA);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use flakegate_report::{Gate, GateId, Report, Status};
+use flakegate_report::{Gate, GateId, Status};
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
@@ -122,15 +122,4 @@ impl LintReport {
     }
 }
 
-impl Report for LintReport {
-    const TOOL: &'static str = "lint";
-    const SCHEMA: &'static str = "flakegate.lint/1";
-
-    fn status(&self) -> Status {
-        self.status
-    }
-
-    fn gates(&self) -> &[Gate] {
-        &self.gates
-    }
-}
+flakegate_report::impl_report!(LintReport, "lint", "flakegate.lint/1");

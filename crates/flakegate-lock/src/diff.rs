@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use flakegate_report::{Gate, Report, Status};
+use flakegate_report::{Gate, Status};
 
 use crate::duplicates;
 use crate::graph::{InputPath, LockGraph, Node, Revision};
@@ -19,18 +19,7 @@ use crate::source::Source;
 /// The JSON schema of [`LockDiff`].
 pub const SCHEMA: &str = "flakegate.lock-diff/1";
 
-impl Report for LockDiff {
-    const TOOL: &'static str = "lock";
-    const SCHEMA: &'static str = SCHEMA;
-
-    fn status(&self) -> Status {
-        self.status
-    }
-
-    fn gates(&self) -> &[Gate] {
-        &self.gates
-    }
-}
+flakegate_report::impl_report!(LockDiff, "lock", SCHEMA);
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::duplicates::{self, Duplicate};
-use flakegate_report::{Gate, Report, Status};
+use flakegate_report::{Gate, Status};
 
 use crate::gates::LockGates;
 use crate::graph::{InputPath, LockGraph, Revision};
@@ -16,18 +16,7 @@ use crate::time;
 /// The JSON schema of [`HealthReport`].
 pub const SCHEMA: &str = "flakegate.lock/1";
 
-impl Report for HealthReport {
-    const TOOL: &'static str = "lock";
-    const SCHEMA: &'static str = SCHEMA;
-
-    fn status(&self) -> Status {
-        self.status
-    }
-
-    fn gates(&self) -> &[Gate] {
-        &self.gates
-    }
-}
+flakegate_report::impl_report!(HealthReport, "lock", SCHEMA);
 
 #[derive(Debug, Clone, Default)]
 pub struct HealthOptions {

@@ -40,6 +40,27 @@ pub trait Report: serde::Serialize {
     fn gates(&self) -> &[Gate];
 }
 
+/// Implements [`Report`] for a report type with `status: Status` and
+/// `gates: Vec<Gate>` fields, the shape every tool's report has:
+/// `flakegate_report::impl_report!(ClosureReport, "closure", SCHEMA);`
+#[macro_export]
+macro_rules! impl_report {
+    ($type:ty, $tool:expr, $schema:expr) => {
+        impl $crate::Report for $type {
+            const TOOL: &'static str = $tool;
+            const SCHEMA: &'static str = $schema;
+
+            fn status(&self) -> $crate::Status {
+                self.status
+            }
+
+            fn gates(&self) -> &[$crate::Gate] {
+                &self.gates
+            }
+        }
+    };
+}
+
 /// A file format with a schema of its own (a baseline, a history line).
 pub trait Schema {
     /// The schema identifier written into and checked on every file.

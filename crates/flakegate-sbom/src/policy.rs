@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use flakegate_report::{Gate, GateId, Report, Status};
+use flakegate_report::{Gate, GateId, Status};
 use serde::{Deserialize, Serialize};
 use spdx::{Expression, LicenseReq, ParseMode};
 
@@ -231,18 +231,7 @@ pub struct LicenseReport {
     pub status: Status,
 }
 
-impl Report for LicenseReport {
-    const TOOL: &'static str = "licenses";
-    const SCHEMA: &'static str = "flakegate.licenses/1";
-
-    fn status(&self) -> Status {
-        self.status
-    }
-
-    fn gates(&self) -> &[Gate] {
-        &self.gates
-    }
-}
+flakegate_report::impl_report!(LicenseReport, "licenses", "flakegate.licenses/1");
 
 impl Policy {
     /// Checks `bom` and reports: one gate per rule asked for, failing when

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use flakegate_report::{Gate, Report, Status};
+use flakegate_report::{Gate, Status};
 use serde::Serialize;
 
 use super::gates::{badge, cell, word};
@@ -99,18 +99,7 @@ impl Summary {
     }
 }
 
-impl Report for Summary {
-    const TOOL: &'static str = "report";
-    const SCHEMA: &'static str = SCHEMA;
-
-    fn status(&self) -> Status {
-        self.status
-    }
-
-    fn gates(&self) -> &[Gate] {
-        &self.gates
-    }
-}
+flakegate_report::impl_report!(Summary, "report", SCHEMA);
 
 impl Render for Summary {
     fn terminal(&self, p: Paint) -> String {
