@@ -419,7 +419,7 @@ mod tests {
     /// paths full of diamonds; two closures read at once equal each read
     /// alone.
     #[test]
-    fn the_walk_equals_the_recursive_query_at_every_detail() {
+    fn live_nix_the_walk_equals_the_recursive_query_at_every_detail() {
         let db = db();
         let system = flakegate_testkit::generations().old.clone();
         let synthetic = flakegate_testkit::synthetic_closure(1000);
