@@ -121,30 +121,16 @@ fn ends_the_message(line: &str) -> bool {
             .is_some_and(|(n, _)| n.trim().chars().all(|c| c.is_ascii_digit()))
 }
 
-/// The version of `nix` once this process has asked for it.
-static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-
-/// `nix --version`, e.g. `nix (Nix) 2.8.0` → `2.8.0`. Asked once per process.
+/// `nix --version`, e.g. `nix (Nix) 2.8.0` → `2.8.0`. Asked once per process
+/// (see [`crate::nix_version`]).
 pub fn nix_version() -> Result<String, StoreError> {
-    if let Some(v) = VERSION.get() {
-        return Ok(v.clone());
-    }
-    let out = run("nix", &["--version".to_owned()])?;
-    let text = String::from_utf8_lossy(&out);
-    let version = text
-        .split_whitespace()
-        .last()
-        .unwrap_or_default()
-        .to_owned();
-    Ok(VERSION.get_or_init(|| version).clone())
+    Ok(crate::nix_version::nix_version()?.number())
 }
 
-/// The version of `nix`, if this process already asked for it: a report
-/// names the Nix it ran without running Nix only for that (it costs tens of
-/// milliseconds, the whole budget of a database read).
+/// The version of `nix`, if this process already asked for it.
 #[must_use]
 pub fn known_version() -> Option<String> {
-    VERSION.get().cloned()
+    crate::nix_version::known().map(crate::nix_version::NixVersion::number)
 }
 
 #[cfg(test)]

@@ -85,9 +85,11 @@ impl fmt::Display for NixVersion {
     }
 }
 
+/// The version of `nix`, once this process has asked for it.
+static VERSION: OnceLock<NixVersion> = OnceLock::new();
+
 /// The version of the `nix` on `PATH`, asked once per process.
 pub fn nix_version() -> Result<&'static NixVersion, StoreError> {
-    static VERSION: OnceLock<NixVersion> = OnceLock::new();
     if let Some(v) = VERSION.get() {
         return Ok(v);
     }
@@ -98,6 +100,22 @@ pub fn nix_version() -> Result<&'static NixVersion, StoreError> {
         reason: format!("cannot read a version in {:?}", text.trim()),
     })?;
     Ok(VERSION.get_or_init(|| parsed))
+}
+
+/// The version of `nix`, if this process already asked for it: a report
+/// names the Nix it ran without running Nix only for that (it costs tens of
+/// milliseconds, the whole budget of a database read).
+#[must_use]
+pub fn known() -> Option<&'static NixVersion> {
+    VERSION.get()
+}
+
+impl NixVersion {
+    /// `2.34.8`.
+    #[must_use]
+    pub fn number(&self) -> String {
+        format!("{}.{}.{}", self.major, self.minor, self.patch)
+    }
 }
 
 #[cfg(test)]
