@@ -14,7 +14,7 @@ flakegateLib.lint {
     name = "flakegate-nix-sources";
     path = ../.;
     filter =
-      path: type:
+      path: _type:
       let
         rel = pkgs.lib.removePrefix root (toString path);
       in

@@ -65,13 +65,18 @@ fi
 # SBOM parser); the npm CycloneDX library's strict validator with the ajv
 # packages it needs for JSON validation (global, found through `npm root -g`).
 python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-  ntia-conformance-checker lib4sbom cve-bin-tool
+  ntia-conformance-checker lib4sbom cve-bin-tool jsonschema
 if ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 fi
 if ! node -e "require(require('path').join('$(npm root -g)', '@cyclonedx/cyclonedx-library'))" 2>/dev/null; then
   npm install -g --no-fund --no-audit --loglevel=error \
     @cyclonedx/cyclonedx-library@10 ajv@8 ajv-formats@3 ajv-formats-draft2019@1
+fi
+# The official SARIF 2.1.0 schema, as Microsoft publishes it on npm
+# (tests/validate/sarif.py reads it with Python's jsonschema).
+if [ ! -f "$(npm root -g)/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json" ]; then
+  npm install -g --no-fund --no-audit --loglevel=error @microsoft/jest-sarif@1.0.0-beta.0
 fi
 # --- end of the SBOM block ---
 

@@ -8,7 +8,9 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::util::{code, flakegate, stderr, stdout};
+use flakegate_testkit as kit;
+
+use crate::util::{code, flakegate, stderr, stdout, validate};
 
 fn lint(dir: &Path, args: &[&str]) -> std::process::Output {
     flakegate()
@@ -28,6 +30,42 @@ fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
         fs::write(path, text).expect("write");
     }
     dir
+}
+
+/// The official SARIF 2.1.0 schema and code scanning's needs
+/// (tests/validate/sarif.py).
+fn assert_valid_sarif(file: &Path) {
+    if let Some(out) = validate("sarif.py", &[file]) {
+        assert!(
+            out.status.success(),
+            "invalid SARIF:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn the_sarif_validator_rejects_a_broken_log() {
+    let dir = tree(&[("a.nix", b"let x = 1; in 2\n")]);
+    let out = lint(dir.path(), &["--format", "sarif"]);
+    let mut log: Value = serde_json::from_slice(&out.stdout).expect("SARIF");
+    log["runs"][0]["results"][0]["level"] = "fatal".into();
+    log["runs"][0]["results"][0]["ruleId"] = "no-such-rule".into();
+    let file = dir.path().join("broken.sarif");
+    fs::write(&file, log.to_string()).expect("write");
+    if let Some(out) = validate("sarif.py", &[&file]) {
+        let text = stdout(&out);
+        assert_eq!(code(&out), 1, "{text}");
+        assert!(text.contains("'fatal' is not one of"), "{text}");
+        assert!(text.contains("'no-such-rule' is not declared"), "{text}");
+    }
+}
+
+#[test]
+fn the_repository_s_own_nix_code_is_lint_clean() {
+    let out = lint(&kit::repo_root(), &["--check"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
 }
 
 #[test]
@@ -63,8 +101,12 @@ fn json_sarif_github_and_markdown() {
     assert_eq!(json["findings"][0]["span"]["start"]["column"], 10);
     assert_eq!(json["errors"], 1);
 
+    let sarif_out = lint(dir.path(), &["--format", "sarif", "-o", "lint.sarif"]);
+    assert_eq!(code(&sarif_out), 0, "{}", stderr(&sarif_out));
+    let sarif_file = dir.path().join("lint.sarif");
+    assert_valid_sarif(&sarif_file);
     let sarif: Value =
-        serde_json::from_slice(&lint(dir.path(), &["--format", "sarif"]).stdout).expect("SARIF");
+        serde_json::from_slice(&fs::read(&sarif_file).expect("SARIF file")).expect("SARIF");
     assert_eq!(sarif["version"], "2.1.0");
     let result = &sarif["runs"][0]["results"][0];
     assert_eq!(result["ruleId"], "duplicate-key");
@@ -183,6 +225,7 @@ fn lib_lint_passes_clean_sources_and_writes_the_reports() {
             serde_json::from_slice(&fs::read(result.join("report.sarif")).expect("report.sarif"))
                 .expect("SARIF");
         assert_eq!(sarif["version"], "2.1.0");
+        assert_valid_sarif(&result.join("report.sarif"));
     }
 }
 

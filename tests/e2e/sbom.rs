@@ -20,29 +20,8 @@ use serde_json::Value;
 
 use crate::util::{code, flakegate, normalise, run, stderr, stdout};
 
-/// The checked-in validator: exit 0 valid, 1 invalid, 3 a package missing.
-fn validator() -> PathBuf {
-    kit::repo_root().join("tests/validate/sbom.py")
-}
-
-/// Runs the validator on `files`. A missing validator package fails the test
-/// in CI (`CI=true`) and skips the check elsewhere, saying so.
 fn validate(files: &[&Path]) -> Option<Output> {
-    let out = Command::new("python3")
-        .arg(validator())
-        .args(files)
-        .output()
-        .expect("python3 runs");
-    if out.status.code() == Some(3) {
-        let msg = format!(
-            "SBOM validators missing (pip install 'cyclonedx-python-lib[json-validation]' spdx-tools): {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
-        eprintln!("SKIPPED schema validation: {msg}");
-        return None;
-    }
-    Some(out)
+    crate::util::validate("sbom.py", files)
 }
 
 fn assert_valid(files: &[&Path]) {

@@ -2,7 +2,10 @@
 
 #![allow(dead_code)] // each test module uses its own subset
 
+use std::path::Path;
 use std::process::{Command, Output};
+
+use flakegate_testkit as kit;
 
 /// A `Command` for the `flakegate` binary built by this test run.
 pub fn flakegate() -> Command {
@@ -53,4 +56,26 @@ pub fn normalise(text: &str) -> String {
         text = re.replace_all(&text, replacement).into_owned();
     }
     text
+}
+
+/// Runs the checked-in validator `tests/validate/SCRIPT` on `files`: exit 0
+/// valid, 1 invalid, 3 a validator package missing. A missing package fails
+/// the test in CI (`CI=true`, which `.ci/run` sets) and skips the check
+/// elsewhere, saying so.
+pub fn validate(script: &str, files: &[&Path]) -> Option<Output> {
+    let out = Command::new("python3")
+        .arg(kit::repo_root().join("tests/validate").join(script))
+        .args(files)
+        .output()
+        .expect("python3 runs");
+    if out.status.code() == Some(3) {
+        let msg = format!(
+            "{script}: a validator is missing (scripts/setup.sh installs them): {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
+        eprintln!("SKIPPED validation: {msg}");
+        return None;
+    }
+    Some(out)
 }
