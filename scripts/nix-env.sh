@@ -184,7 +184,11 @@ cwd=$(pwd -P)
 cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 # A private mount namespace (and PID namespace, so no process outlives the
 # command): whatever happens, the kernel drops these mounts at the end and the
-# host's mount table never sees them. The trap also unmounts on a normal exit.
+# host's mount table never sees them. The root is entered with pivot_root, not
+# chroot: the kernel refuses user namespaces to a chrooted process, and
+# without them Nix cannot sandbox a build, which it must for a store whose
+# real directory is not its logical one (`--store DIR`, the test fixtures'
+# private stores). The host's tree is detached once inside.
 exec unshare --mount --propagation private --pid --fork --kill-child -- \
   bash -euo pipefail -c '
     root=$1 cwd=$2 nbinds=$3
@@ -195,13 +199,9 @@ exec unshare --mount --propagation private --pid --fork --kill-child -- \
     shift
     envs=("${@:1:nenvs}")
     shift "$nenvs"
-    mounted=()
-    cleanup() {
-      local i
-      for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}" 2>/dev/null || true; done
-    }
-    trap cleanup EXIT
-    mnt() { mkdir -p "${@: -1}"; mount "$@"; mounted+=("${@: -1}"); }
+    mnt() { mkdir -p "${@: -1}"; mount "$@"; }
+    # pivot_root needs the new root to be a mount point.
+    mnt --bind "$root" "$root"
     mnt -t proc proc "$root/proc"
     mnt --rbind /dev "$root/dev"
     mnt -t devpts -o newinstance,ptmxmode=0666 devpts "$root/dev/pts"
@@ -213,7 +213,11 @@ exec unshare --mount --propagation private --pid --fork --kill-child -- \
         mnt --bind "$b" "$root$b"
       fi
     done
-    echo "nix-env: current, $(chroot "$root" nix --version)" >&2
-    # Not exec: the trap unmounts after the command.
-    chroot "$root" /usr/bin/env -i "${envs[@]}" sh -c "cd \"\$0\" && exec \"\$@\"" "$cwd" "$@"
+    mkdir -p "$root/.nix-env-host"
+    cd "$root"
+    pivot_root . .nix-env-host
+    cd /
+    umount -l /.nix-env-host
+    echo "nix-env: current, $(nix --version)" >&2
+    exec /usr/bin/env -i "${envs[@]}" sh -c "cd \"\$0\" && exec \"\$@\"" "$cwd" "$@"
   ' nix-env "$root" "$cwd" $((${#binds[@]} + 1)) "$checkout" "${binds[@]}" "${#envs[@]}" "${envs[@]}" "$@"

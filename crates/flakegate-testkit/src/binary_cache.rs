@@ -73,7 +73,11 @@ pub fn cache_fixture(cached: &[&str]) -> CacheFixture {
     .read()
     .expect("nix key convert-secret-to-public");
     std::fs::create_dir_all(&cache_dir).expect("cache dir");
-    // A private (chroot) store builds in a sandbox: the builder needs /bin/sh.
+    // A private (chroot) store builds in a sandbox whatever the `sandbox`
+    // setting: the builder needs /bin/sh and what it links to. The paths
+    // replace Nix's default ones rather than extend them: a distribution's
+    // default (`/bin/sh=…` on Debian's Nix 2.34) collides with a merged-/usr
+    // `/bin` symlink.
     for attr in cached {
         let out = run(
             "nix-build",
@@ -88,8 +92,14 @@ pub fn cache_fixture(cached: &[&str]) -> CacheFixture {
                 "--store",
                 private,
                 "--option",
-                "extra-sandbox-paths",
+                "sandbox-paths",
                 "/bin /lib /lib64 /usr",
+                // Where the kernel refuses namespaces, a clear error rather
+                // than a build outside the sandbox, which writes its output
+                // where the private store does not look.
+                "--option",
+                "sandbox-fallback",
+                "false",
             ]),
         );
         let out = out.trim();
@@ -142,7 +152,9 @@ pub fn cache_fixture(cached: &[&str]) -> CacheFixture {
 }
 
 /// `nix build --dry-run` of `installable` with `substituters` only, read
-/// back: (derivations to build, paths to fetch), each sorted.
+/// back: (derivations to build, paths to fetch), each sorted. A `.drv`'s
+/// outputs are `DRV^*` from Nix 2.15 on (a bare `.drv` is the file, which
+/// needs nothing): the caller names them as the running Nix reads them.
 pub fn dry_run(installable: &str, substituters: &str) -> (Vec<String>, Vec<String>) {
     let output = duct::cmd(
         "nix",
