@@ -28,6 +28,14 @@ fn strings(v: &Value) -> Vec<String> {
         .collect()
 }
 
+/// What `nix build --dry-run` of the fixture's top derivation would build
+/// and fetch, with its cache as the only substituter: (drvs, paths).
+fn dry_run(f: &kit::CacheFixture) -> (Vec<String>, Vec<String>) {
+    let nix = flakegate_store::nix_version::nix_version().expect("nix --version");
+    let top = flakegate_store::installable::for_nix_build(&f.top_drv, nix.drv_means_the_file());
+    kit::dry_run(&top, &f.url)
+}
+
 /// `derivationsToBuild` sorted like `nix build --dry-run`'s list.
 fn to_build(r: &Value) -> Vec<String> {
     let mut drvs = strings(&r["derivationsToBuild"]);
@@ -38,7 +46,7 @@ fn to_build(r: &Value) -> Vec<String> {
 #[test]
 fn file_and_http_caches_agree_with_nix_dry_run() {
     let f = kit::cache_fixture(&["mid"]);
-    let (built, fetched) = kit::dry_run(&f.top_drv, &f.url);
+    let (built, fetched) = dry_run(&f);
     let server = kit::serve(&f.cache_dir, Fault::None, 1000);
     for url in [&f.url, &server.url] {
         let (status, r, err) = report(&[&f.top_drv, "--cache", url]);
@@ -98,7 +106,7 @@ fn hit_rate_gates_exit_1_exactly_below_the_minimum() {
 #[test]
 fn failing_caches_warn_and_the_others_still_count() {
     let f = kit::cache_fixture(&["mid"]);
-    let (built, fetched) = kit::dry_run(&f.top_drv, &f.url);
+    let (built, fetched) = dry_run(&f);
     let failing = kit::serve(&f.cache_dir, Fault::ServerError, 1000);
     let truncated = kit::serve(&f.cache_dir, Fault::Truncated, 1000);
     let absent = {

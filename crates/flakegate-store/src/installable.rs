@@ -63,6 +63,23 @@ pub fn classify(input: &str) -> Kind {
     }
 }
 
+/// `installable` as `nix build` (and the other new commands) must be given
+/// it to build what the user means. Where the running Nix reads a bare
+/// `.drv` path as the derivation file itself (`drv_means_the_file`, see
+/// [`crate::nix_version::NixVersion::drv_means_the_file`]), building it
+/// would do nothing, as the file is already there: it gets `^*`, all its
+/// outputs, which is what Nix 2.8 builds for a bare `.drv`. A `.drv` with
+/// an output selector, a flake reference or another path is left as typed.
+#[must_use]
+pub fn for_nix_build(installable: &str, drv_means_the_file: bool) -> String {
+    let bare_drv = installable.ends_with(".drv") && matches!(classify(installable), Kind::Path(_));
+    if drv_means_the_file && bare_drv {
+        format!("{installable}^*")
+    } else {
+        installable.to_owned()
+    }
+}
+
 /// Resolves one installable against `store`.
 pub fn resolve(
     input: &str,

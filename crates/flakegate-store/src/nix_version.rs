@@ -73,6 +73,15 @@ impl NixVersion {
     pub fn has_json_format(&self) -> bool {
         self.is_nix_at_least(2, 33)
     }
+
+    /// Whether the `nix` commands read a bare `.drv` path as the derivation
+    /// file itself, so that its outputs must be asked for as `DRV^*`: Nix
+    /// 2.15 on, and every Lix (forked from 2.18). Older versions build a
+    /// `.drv`'s outputs and do not know `^*`.
+    #[must_use]
+    pub fn drv_means_the_file(&self) -> bool {
+        self.implementation == Implementation::Lix || self.is_nix_at_least(2, 15)
+    }
 }
 
 impl fmt::Display for NixVersion {
@@ -153,6 +162,15 @@ mod tests {
         assert!(parse("nix (Nix) 2.34.8").has_json_format());
         assert!(parse("nix (Nix) 3.0.0").has_json_format());
         assert!(!parse("nix (Lix, like Nix) 2.93.0").has_json_format());
+    }
+
+    #[test]
+    fn drv_outputs_need_a_selector_from_2_15_on_and_on_lix() {
+        assert!(!parse("nix (Nix) 2.8.0").drv_means_the_file());
+        assert!(!parse("nix (Nix) 2.14.1").drv_means_the_file());
+        assert!(parse("nix (Nix) 2.15.0").drv_means_the_file());
+        assert!(parse("nix (Nix) 2.34.8").drv_means_the_file());
+        assert!(parse("nix (Lix, like Nix) 2.91.1").drv_means_the_file());
     }
 
     #[test]

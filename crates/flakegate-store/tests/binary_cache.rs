@@ -58,7 +58,10 @@ fn plan(s: &Survey) -> (Vec<String>, Vec<String>) {
 }
 
 fn expected(fixture: &CacheFixture) -> (Vec<String>, Vec<String>) {
-    let (built, fetched) = dry_run(&fixture.top_drv, &fixture.url);
+    let nix = flakegate_store::nix_version::nix_version().expect("nix --version");
+    let top =
+        flakegate_store::installable::for_nix_build(&fixture.top_drv, nix.drv_means_the_file());
+    let (built, fetched) = dry_run(&top, &fixture.url);
     (fetched, built)
 }
 

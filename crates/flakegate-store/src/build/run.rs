@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use super::log::{Event, Line, human_text, parse_line, strip_ansi};
 use crate::StoreError;
+use crate::installable::for_nix_build;
 use crate::nix::NIX_FEATURES;
+use crate::nix_version::nix_version;
 
 /// An event and when it arrived, counted from the start of the build.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,9 +36,13 @@ pub struct BuildRun {
 
 /// The argument vector of `nix build`: the log format first, then the
 /// user's Nix options, then the installables after `--` (so an installable
-/// can never be taken for an option).
+/// can never be taken for an option), each as [`for_nix_build`] gives it.
 #[must_use]
-pub fn build_args(installables: &[String], nix_args: &[String]) -> Vec<String> {
+pub fn build_args(
+    installables: &[String],
+    nix_args: &[String],
+    drv_means_the_file: bool,
+) -> Vec<String> {
     let mut args: Vec<String> = NIX_FEATURES.iter().map(|s| (*s).to_owned()).collect();
     args.extend(
         ["build", "--log-format", "internal-json", "-v"]
@@ -45,7 +51,11 @@ pub fn build_args(installables: &[String], nix_args: &[String]) -> Vec<String> {
     );
     args.extend_from_slice(nix_args);
     args.push("--".into());
-    args.extend_from_slice(installables);
+    args.extend(
+        installables
+            .iter()
+            .map(|i| for_nix_build(i, drv_means_the_file)),
+    );
     args
 }
 
@@ -59,7 +69,7 @@ pub fn run_build(
     nix_args: &[String],
     human: &mut dyn FnMut(&str),
 ) -> Result<BuildRun, StoreError> {
-    let args = build_args(installables, nix_args);
+    let args = build_args(installables, nix_args, nix_version()?.drv_means_the_file());
     let command = format!("nix build {}", installables.join(" "));
     let started = Instant::now();
     let reader = duct::cmd("nix", &args)
@@ -124,4 +134,37 @@ pub fn run_build(
         errors,
         unreadable_lines,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn installables(args: &[String]) -> &[String] {
+        let dash = args.iter().position(|a| a == "--").expect("--");
+        &args[dash + 1..]
+    }
+
+    #[test]
+    fn a_drv_asks_for_its_outputs_where_nix_reads_it_as_the_file() {
+        let given = [
+            "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x.drv".to_owned(),
+            "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x.drv^out".to_owned(),
+            ".#pkg".to_owned(),
+            "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-y".to_owned(),
+        ];
+        let old = build_args(&given, &[], false);
+        assert_eq!(installables(&old), given);
+        let new = build_args(&given, &["--no-link".to_owned()], true);
+        assert_eq!(
+            installables(&new),
+            [
+                "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x.drv^*",
+                "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x.drv^out",
+                ".#pkg",
+                "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-y",
+            ]
+        );
+        assert!(new.contains(&"--no-link".to_owned()));
+    }
 }
