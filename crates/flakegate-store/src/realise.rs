@@ -86,7 +86,12 @@ impl Log {
         if trimmed.starts_with("error:") {
             self.in_error = true;
         }
-        let plan = line.starts_with("these ") || line.starts_with("this ");
+        // "these 2 derivations will be built:" (2.8), "This derivation will
+        // be built:" (2.34).
+        let plan = ["these ", "this "].iter().any(|p| {
+            line.get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p))
+        });
         self.in_plan = plan || (self.in_plan && line.starts_with("  /"));
         let nix_says = self.in_plan
             || self.in_error
@@ -138,6 +143,30 @@ mod tests {
             log.failure("exit status: 100"),
             "builder for '/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-demo-1.0.drv' failed with exit code 1; \
              last log lines: configure: checking for cc ⏎ make: *** [all] Error 1"
+        );
+    }
+
+    #[test]
+    fn nix_2_34s_plan_and_error_stay_out_of_the_tail() {
+        let mut log = Log::default();
+        for line in [
+            "This derivation will be built:",
+            "  /nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-demo-1.0.drv",
+            "building '/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-demo-1.0.drv'...",
+            "make: *** [all] Error 1",
+            "error: Cannot build '/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-demo-1.0.drv'.",
+            "       Reason: builder failed with exit code 1.",
+            "       Output paths:",
+            "         /nix/store/cccccccccccccccccccccccccccccccc-demo-1.0",
+        ] {
+            log.push(line.to_owned());
+        }
+        assert_eq!(
+            log.failure("exit status: 100"),
+            "Cannot build '/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-demo-1.0.drv'. \
+             Reason: builder failed with exit code 1. Output paths: \
+             /nix/store/cccccccccccccccccccccccccccccccc-demo-1.0; \
+             last log lines: make: *** [all] Error 1"
         );
     }
 
