@@ -65,20 +65,6 @@ fn normalise_doc(text: &str) -> String {
 }
 
 /// `nix path-info --json PATH` (Nix 2.8's array shape).
-fn path_info(path: &str) -> Value {
-    let out = Command::new("nix")
-        .args([
-            "--extra-experimental-features",
-            "nix-command",
-            "path-info",
-            "--json",
-            path,
-        ])
-        .output()
-        .expect("nix path-info");
-    serde_json::from_slice(&out.stdout).expect("json")
-}
-
 fn toplevel_drv() -> String {
     kit::instantiate(&kit::fixture("package-set.nix"), Some("toplevel"))
         .into_iter()
@@ -568,13 +554,14 @@ fn output_is_byte_reproducible() {
     sbom(&[&set.toplevel, "-o", file.to_str().expect("utf8")]);
     assert_eq!(std::fs::read_to_string(&file).expect("file"), first);
     // No clock: SOURCE_DATE_EPOCH, else the newest registration time.
-    let newest = kit::requisites(&set.toplevel)
-        .iter()
-        .map(|p| {
-            path_info(p)[0]["registrationTime"]
-                .as_i64()
-                .expect("registrationTime")
-        })
+    let format = flakegate_store::backend::cli::json_format_args().expect("nix --version");
+    let requisites = kit::requisites(&set.toplevel);
+    let requisites: Vec<&str> = requisites.iter().map(String::as_str).collect();
+    let infos = kit::path_info(&format, &[], &requisites);
+    assert_eq!(infos.len(), requisites.len());
+    let newest = infos
+        .values()
+        .map(|info| info["registrationTime"].as_i64().expect("registrationTime"))
         .max()
         .expect("paths");
     assert_eq!(
