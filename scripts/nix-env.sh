@@ -11,13 +11,14 @@
 # has its own /nix: two Nix versions never share a store database. Each run
 # mounts proc, dev, dev/pts, the checkout and the paths of --bind (each at the
 # same absolute path, so test binaries built on the host find their fixtures
-# and CARGO_BIN_EXE_* paths) in a private mount namespace, unmounts them when
-# the command ends (the namespace goes with it, even on a kill), and runs the
-# command as root in the checkout's current directory with a clean
-# environment: PATH, HOME, LANG, TERM, and the host's CI, NO_COLOR, RUST_*,
-# CARGO_*, INSTA_* and FLAKEGATE_* variables. The first line on stderr names
-# the Nix it runs. Needs root (debootstrap, chroot, mount) and Debian's
-# debootstrap, which it installs with apt-get when missing.
+# and CARGO_BIN_EXE_* paths) in a private mount namespace (the mounts go with
+# it when the command ends, even on a kill), enters the root with pivot_root
+# (so that Nix can sandbox builds there), and runs the command as root in the
+# checkout's current directory with a clean environment: PATH, HOME, LANG,
+# TERM, and the host's CI, NO_COLOR, RUST_*, CARGO_*, INSTA_* and FLAKEGATE_*
+# variables. The first line on stderr names the Nix it runs. Needs root
+# (debootstrap, chroot, mount, pivot_root) and Debian's debootstrap, which it
+# installs with apt-get when missing.
 #
 # Options (before CMD):
 #   --bind PATH   also bind-mount PATH (read-write, same path); repeatable
@@ -219,5 +220,7 @@ exec unshare --mount --propagation private --pid --fork --kill-child -- \
     cd /
     umount -l /.nix-env-host
     echo "nix-env: current, $(nix --version)" >&2
-    exec /usr/bin/env -i "${envs[@]}" sh -c "cd \"\$0\" && exec \"\$@\"" "$cwd" "$@"
+    # Not exec: this shell stays the namespace'"'"'s first process, which reaps
+    # the orphans a build leaves.
+    /usr/bin/env -i "${envs[@]}" sh -c "cd \"\$0\" && exec \"\$@\"" "$cwd" "$@"
   ' nix-env "$root" "$cwd" $((${#binds[@]} + 1)) "$checkout" "${binds[@]}" "${#envs[@]}" "${envs[@]}" "$@"
