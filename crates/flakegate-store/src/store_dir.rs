@@ -1,7 +1,7 @@
 //! Where the store lives. Nix reads `NIX_STORE_DIR` and `NIX_STATE_DIR`; so do we,
 //! so that a private store (tests, a check inside a build) works unchanged.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::StoreError;
 
@@ -114,6 +114,26 @@ impl Default for StoreDir {
     fn default() -> Self {
         Self::from_env()
     }
+}
+
+/// Stops when `dir`, the store or state directory (named by `variable`),
+/// is missing or unreadable. Nix would create a missing one, with a fresh
+/// database, as a side effect of a query.
+pub fn check_exists(dir: &Path, variable: &'static str) -> Result<(), StoreError> {
+    let reason = match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => return Ok(()),
+        Ok(_) => "not a directory".to_owned(),
+        Err(e) => match e.kind() {
+            std::io::ErrorKind::NotFound => "no such directory".to_owned(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+            _ => e.to_string(),
+        },
+    };
+    Err(StoreError::StoreMissing {
+        dir: dir.display().to_string(),
+        reason,
+        variable,
+    })
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::log::{Event, Line, human_text, parse_line, strip_ansi};
 use crate::StoreError;
-use crate::nix::NIX_FEATURES;
+use crate::command::Invocation;
 
 /// An event and when it arrived, counted from the start of the build.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,21 +32,14 @@ pub struct BuildRun {
     pub unreadable_lines: usize,
 }
 
-/// The argument vector of `nix build`: the log format first, then the
-/// user's Nix options, then the installables after `--` (so an installable
-/// can never be taken for an option).
+/// `nix build`: the log format first, then the user's Nix options (which
+/// are options by the user's choice), then the installables after `--` (so
+/// an installable can never be taken for an option).
 #[must_use]
-pub fn build_args(installables: &[String], nix_args: &[String]) -> Vec<String> {
-    let mut args: Vec<String> = NIX_FEATURES.iter().map(|s| (*s).to_owned()).collect();
-    args.extend(
-        ["build", "--log-format", "internal-json", "-v"]
-            .iter()
-            .map(|s| (*s).to_owned()),
-    );
-    args.extend_from_slice(nix_args);
-    args.push("--".into());
-    args.extend_from_slice(installables);
-    args
+pub fn build_command(installables: &[String], nix_args: &[String]) -> Invocation {
+    Invocation::nix(&["build", "--log-format", "internal-json", "-v"])
+        .options(nix_args.iter().cloned())
+        .operands(installables.iter().cloned())
 }
 
 /// Runs `nix build` on `installables` and collects its event stream. `human`
@@ -59,22 +52,16 @@ pub fn run_build(
     nix_args: &[String],
     human: &mut dyn FnMut(&str),
 ) -> Result<BuildRun, StoreError> {
-    let args = build_args(installables, nix_args);
+    let invocation = build_command(installables, nix_args);
     let command = format!("nix build {}", installables.join(" "));
     let started = Instant::now();
-    let reader = duct::cmd("nix", &args)
+    let reader = invocation
+        .expression()?
         .stderr_to_stdout()
         .stdin_null()
         .unchecked()
         .reader()
-        .map_err(|e| StoreError::Nix {
-            command: command.clone(),
-            message: if e.kind() == std::io::ErrorKind::NotFound {
-                "nix not found on PATH; is Nix installed?".into()
-            } else {
-                e.to_string()
-            },
-        })?;
+        .map_err(|e| invocation.spawn_error(&e))?;
     let mut events = Vec::new();
     let mut errors = Vec::new();
     let mut unreadable_lines = 0;
