@@ -116,7 +116,10 @@ fn a_missing_state_or_store_directory_stops_before_nix_creates_a_store() {
                 err.contains("mistyped: no such directory") && err.contains(variable),
                 "{backend} {variable}: {err}"
             );
-            assert!(!missing.exists(), "{backend} {variable}: a store was created");
+            assert!(
+                !missing.exists(),
+                "{backend} {variable}: a store was created"
+            );
         }
     }
     // A state directory without a database: `nix` would make one there.

@@ -49,7 +49,10 @@ fn refused(out: &Output, operand: &str) {
     assert!(err.contains(operand), "the error names {operand}: {err}");
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
     for flag_error in ["unknown flag", "unrecognised flag", "unexpected argument"] {
-        assert!(!err.contains(flag_error), "{operand} reached nix as a flag: {err}");
+        assert!(
+            !err.contains(flag_error),
+            "{operand} reached nix as a flag: {err}"
+        );
     }
 }
 
@@ -72,11 +75,18 @@ fn installables_that_look_like_options_are_operands_in_every_command() {
 fn a_file_or_revision_that_looks_like_an_option_is_refused_by_name() {
     let (dir, _) = evil();
     // `nix-instantiate` reads a `-…` operand as a flag even after `--`: it
-    // never gets one.
-    let out = run_in(dir.path(), &["bench", "--runs", "1", "-A", "x", "--file=-f"]);
+    // never gets one, even when a file of that name exists.
+    std::fs::copy(dir.path().join("evil.nix"), dir.path().join("-f")).expect("copy");
+    let out = run_in(
+        dir.path(),
+        &["bench", "--runs", "1", "-A", "x", "--file=-f"],
+    );
     let err = stderr(&out);
     assert_eq!(code(&out), 2, "{err}");
-    assert!(err.contains("-f: nix-instantiate would read it as an option"), "{err}");
+    assert!(
+        err.contains("-f: nix-instantiate would read it as an option"),
+        "{err}"
+    );
     assert!(!err.contains(MARKER), "{err}");
     // A revision is a revision, even one spelled like a git option.
     let repo = tempfile::tempdir().expect("tempdir");
@@ -98,7 +108,15 @@ fn a_file_or_revision_that_looks_like_an_option_is_refused_by_name() {
     for rev in ["--output=pwned", "-h", "--all"] {
         let out = run_in(
             repo.path(),
-            &["bench", &flake, "-A", "x", "--runs", "1", &format!("--compare={rev}")],
+            &[
+                "bench",
+                &flake,
+                "-A",
+                "x",
+                "--runs",
+                "2",
+                &format!("--compare={rev}"),
+            ],
         );
         let err = stderr(&out);
         assert_eq!(code(&out), 2, "{rev}: {err}");

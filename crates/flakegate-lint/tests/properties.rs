@@ -14,13 +14,21 @@ use proptest::prelude::*;
 fn well_placed(text: &str, findings: &[Finding]) -> Result<(), TestCaseError> {
     for f in findings {
         let (start, end) = (f.span.start, f.span.end);
-        prop_assert!(start.offset <= end.offset && end.offset <= text.len(), "{f:?}");
+        prop_assert!(
+            start.offset <= end.offset && end.offset <= text.len(),
+            "{f:?}"
+        );
         for p in [start, end] {
             prop_assert!(text.is_char_boundary(p.offset), "{f:?}");
             let before = &text[..p.offset];
             prop_assert_eq!(p.line, before.matches('\n').count() + 1, "{:?}", f);
             let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-            prop_assert_eq!(p.column, before[line_start..].chars().count() + 1, "{:?}", f);
+            prop_assert_eq!(
+                p.column,
+                before[line_start..].chars().count() + 1,
+                "{:?}",
+                f
+            );
         }
         for e in f.fix.iter().flat_map(|x| &x.edits) {
             prop_assert!(e.start <= e.end && e.end <= text.len(), "{f:?}");
@@ -37,8 +45,10 @@ fn ident() -> impl Strategy<Value = String> {
         Just("x".to_owned()),
         Just("self".to_owned()),
         "[a-z][a-z0-9_'-]{0,4}".prop_filter("not a keyword", |s| {
-            !["if", "then", "else", "let", "in", "rec", "with", "inherit", "assert", "or"]
-                .contains(&s.as_str())
+            ![
+                "if", "then", "else", "let", "in", "rec", "with", "inherit", "assert", "or",
+            ]
+            .contains(&s.as_str())
         }),
     ]
 }
@@ -66,10 +76,14 @@ fn expr() -> impl Strategy<Value = String> {
             }),
             e.clone().prop_map(|b| format!("{{ }}: {b}")),
             (ident(), e.clone(), ident(), e.clone(), any::<bool>()).prop_map(
-                |(i, v, j, w, rec)| format!("{}{{ {i} = {v}; {j} = {w}; }}", if rec { "rec " } else { "" })
+                |(i, v, j, w, rec)| format!(
+                    "{}{{ {i} = {v}; {j} = {w}; }}",
+                    if rec { "rec " } else { "" }
+                )
             ),
             (ident(), e.clone()).prop_map(|(i, v)| format!("{{ inherit {i}; k = {v}; }}")),
-            (e.clone(), e.clone(), e.clone()).prop_map(|(c, t, f)| format!("if {c} then {t} else {f}")),
+            (e.clone(), e.clone(), e.clone())
+                .prop_map(|(c, t, f)| format!("if {c} then {t} else {f}")),
             (e.clone(), any::<bool>()).prop_map(|(c, b)| format!("if {c} then {b} else {}", !b)),
             (e.clone(), any::<bool>()).prop_map(|(a, b)| format!("({a}) == {b}")),
             (e.clone(), e.clone()).prop_map(|(a, b)| format!("[ ({a}) ({b}) ]")),
@@ -117,4 +131,26 @@ proptest! {
             prop_assert_eq!(fixed.text, code);
         }
     }
+}
+
+/// The generator reaches what the properties are about: most of its code
+/// parses, and a good share of it has fixes to apply.
+#[test]
+fn generated_code_parses_and_has_fixes() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let config = Config::default();
+    let (mut parsed, mut fixed) = (0, 0);
+    for _ in 0..200 {
+        let code = expr().new_tree(&mut runner).expect("a value").current();
+        let findings = lint(&code, &config);
+        if syntax_errors(&findings) == 0 {
+            parsed += 1;
+            if fix(&code, &config).applied > 0 {
+                fixed += 1;
+            }
+        }
+    }
+    assert!(parsed >= 150, "{parsed} of 200 parse");
+    assert!(fixed >= 30, "{fixed} of 200 have fixes");
 }

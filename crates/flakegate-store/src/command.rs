@@ -83,7 +83,9 @@ impl Invocation {
     /// `nix SUBCOMMAND…` with the experimental features it needs.
     #[must_use]
     pub fn nix(subcommand: &[&str]) -> Self {
-        Self::new(Program::Nix).options(NIX_FEATURES).options(subcommand.iter().copied())
+        Self::new(Program::Nix)
+            .options(NIX_FEATURES)
+            .options(subcommand.iter().copied())
     }
 
     #[must_use]
@@ -152,13 +154,15 @@ impl Invocation {
     /// there are operands) the end of options and the operands. An operand
     /// the program would still take for a flag is refused, naming it.
     pub fn argv(&self) -> Result<Vec<String>, StoreError> {
-        if self.program.refuses_dash_operands() {
-            if let Some(operand) = self.operands.iter().find(|o| o.starts_with('-')) {
-                return Err(StoreError::OptionLikeOperand {
-                    operand: operand.clone(),
-                    program: self.program.name(),
-                });
-            }
+        let refused = self
+            .operands
+            .iter()
+            .find(|o| self.program.refuses_dash_operands() && o.starts_with('-'));
+        if let Some(operand) = refused {
+            return Err(StoreError::OptionLikeOperand {
+                operand: operand.clone(),
+                program: self.program.name(),
+            });
         }
         let mut argv = self.options.clone();
         if !self.operands.is_empty() {
@@ -287,7 +291,14 @@ mod tests {
             .expect("argv");
         assert_eq!(
             git,
-            ["-C", "/r", "rev-parse", "--verify", "--end-of-options", "-x"]
+            [
+                "-C",
+                "/r",
+                "rev-parse",
+                "--verify",
+                "--end-of-options",
+                "-x"
+            ]
         );
         // Without operands there is nothing to end.
         let version = Invocation::new(Program::Nix).option("--version");
@@ -298,11 +309,16 @@ mod tests {
     fn the_legacy_commands_refuse_an_operand_that_looks_like_a_flag() {
         for invocation in [
             Invocation::nix_store().option("--realise").operand("-j1"),
-            Invocation::nix_instantiate().options(["-A", "x"]).operand("--eval"),
+            Invocation::nix_instantiate()
+                .options(["-A", "x"])
+                .operand("--eval"),
         ] {
             let err = invocation.argv().expect_err("refused").to_string();
             assert!(err.contains("as an option"), "{err}");
-            assert!(err.starts_with("-j1:") || err.starts_with("--eval:"), "{err}");
+            assert!(
+                err.starts_with("-j1:") || err.starts_with("--eval:"),
+                "{err}"
+            );
         }
         // An option's value may start with `-`: it is read as the value.
         let attr = Invocation::nix_instantiate()

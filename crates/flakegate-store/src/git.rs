@@ -10,7 +10,9 @@ use crate::command::Invocation;
 
 /// `git -C DIR OPTIONS…` (no operands), its stdout as text.
 pub fn run(dir: &Path, options: &[&str]) -> Result<String, StoreError> {
-    Invocation::git(dir).options(options.iter().copied()).run_text()
+    Invocation::git(dir)
+        .options(options.iter().copied())
+        .run_text()
 }
 
 /// Where a repository's `HEAD` is.
@@ -61,10 +63,10 @@ pub fn commit(dir: &Path, rev: &str) -> Result<String, GitError> {
         .operand(format!("{rev}^{{commit}}"))
         .run_text()
         .map(|s| s.trim().to_owned())
-    .map_err(|_| GitError::NoRevision {
-        rev: rev.to_owned(),
-        repo,
-    })
+        .map_err(|_| GitError::NoRevision {
+            rev: rev.to_owned(),
+            repo,
+        })
 }
 
 /// The bytes of `path` at `rev`, with git's meaning of the path: relative
@@ -76,9 +78,9 @@ pub fn show(dir: &Path, rev: &str, path: &str) -> Result<Vec<u8>, GitError> {
         .operand(format!("{commit}:{path}"))
         .run()
         .map_err(|_| GitError::NoFile {
-        rev: rev.to_owned(),
-        path: path.to_owned(),
-    })
+            rev: rev.to_owned(),
+            path: path.to_owned(),
+        })
 }
 
 #[cfg(test)]

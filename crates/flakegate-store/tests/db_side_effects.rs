@@ -127,7 +127,11 @@ fn live_nix_a_copy_of_the_store_database_gains_no_file() {
     std::fs::create_dir(dir.path().join("db")).expect("mkdir");
     std::fs::copy(&real, DbBackend::file_in(dir.path())).expect("copy the database");
     let header = std::fs::read(DbBackend::file_in(dir.path())).expect("read");
-    assert_eq!(header.get(18..20), Some(&[2u8, 2][..]), "Nix keeps it in WAL mode");
+    assert_eq!(
+        header.get(18..20),
+        Some(&[2u8, 2][..]),
+        "Nix keeps it in WAL mode"
+    );
     let before = files(dir.path());
     let db = DbBackend::open(dir.path(), StoreDir::from_env(), false).expect("open");
     // The copy holds what was committed outside a WAL Nix keeps open, so it

@@ -14,8 +14,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::store::{Detail, DrvSource, Store};
 use crate::command::Invocation;
+use crate::store::{Detail, DrvSource, Store};
 use crate::{Closure, PathInfo, StoreDir, StoreError, StoreUrl, hash};
 
 pub struct CliBackend {

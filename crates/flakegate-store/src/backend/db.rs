@@ -107,9 +107,8 @@ impl DbBackend {
                 return result;
             }
         }
-        Err(self.refused(
-            "Nix kept changing the database while flakegate read it; run again".into(),
-        ))
+        Err(self
+            .refused("Nix kept changing the database while flakegate read it; run again".into()))
     }
 
     fn refused(&self, reason: String) -> StoreError {
@@ -304,14 +303,16 @@ impl Handle {
         let files = Files::of(path)
             .and_then(|files| std::fs::File::open(path).map(|_| files))
             .map_err(|e| refused(unreadable(&e)))?;
-        let mode = files.mode(forced_immutable).map_err(|Refusal::WalWithoutShm| {
-            refused(
-                "db.sqlite-wal exists without db.sqlite-shm (a Nix process ended without \
+        let mode = files
+            .mode(forced_immutable)
+            .map_err(|Refusal::WalWithoutShm| {
+                refused(
+                    "db.sqlite-wal exists without db.sqlite-shm (a Nix process ended without \
                  closing the database), and reading it would create db.sqlite-shm; any nix \
                  command repairs it, or --backend cli asks nix instead"
-                    .into(),
-            )
-        })?;
+                        .into(),
+                )
+            })?;
         let uri = format!(
             "file:{}?{}",
             file.replace('?', "%3f").replace('#', "%23"),
