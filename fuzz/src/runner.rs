@@ -72,6 +72,11 @@ pub fn seeds(root: &Path, target: &Target) -> Result<Vec<Seed>, String> {
     for location in target.seeds {
         collect(&root.join(location), &mut files).map_err(|e| format!("{location}: {e}"))?;
     }
+    for location in target.extra_seeds {
+        if root.join(location).exists() {
+            collect(&root.join(location), &mut files).map_err(|e| format!("{location}: {e}"))?;
+        }
+    }
     let mut out = Vec::new();
     for path in files {
         let name = path

@@ -63,12 +63,19 @@ fn installables_that_look_like_options_are_operands_in_every_command() {
         let o = operand.as_str();
         refused(&run_in(dir.path(), &["closure", "--", o]), o);
         refused(&run_in(dir.path(), &["sbom", "--", o]), o);
+        refused(&run_in(dir.path(), &["licenses", "--", o]), o);
+        refused(&run_in(dir.path(), &["cache", "--", o]), o);
         refused(&run_in(dir.path(), &["diff", "--", o, o]), o);
         refused(
             &run_in(dir.path(), &["bench", "--runs", "1", "-A", "x", "--", o]),
             o,
         );
     }
+    // `build` takes Nix's own options after `--`; an installable that
+    // starts with `-` is an unknown flag to flakegate, never to Nix.
+    let out = run_in(dir.path(), &["build", "-j1#x"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("-j"), "{}", stderr(&out));
 }
 
 #[test]

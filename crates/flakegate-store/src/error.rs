@@ -65,7 +65,7 @@ pub enum StoreError {
     Overflow { what: String },
 
     #[error(
-        "{dir}: {reason} (the store as {variable} or its default names it); flakegate stops rather than let nix create a store there"
+        "{dir}: {reason} (the directory {variable} names, or its default); flakegate stops rather than let nix create a store there"
     )]
     StoreMissing {
         dir: String,

@@ -143,6 +143,28 @@ mod tests {
     const P: &str = "/nix/store/7dn12nd615rq3qsgpsh17jj6mylz7fqp-hello-2.12.1";
 
     #[test]
+    fn a_store_directory_must_be_a_directory_that_is_there() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(check_exists(dir.path(), "NIX_STATE_DIR").is_ok());
+        let file = dir.path().join("file");
+        std::fs::write(&file, "").expect("write");
+        for (path, reason) in [
+            (dir.path().join("missing"), "no such directory"),
+            (file.clone(), "not a directory"),
+            (file.join("below"), "Not a directory"),
+        ] {
+            let err = check_exists(&path, "NIX_STORE_DIR")
+                .expect_err("refused")
+                .to_string();
+            assert!(
+                err.starts_with(&format!("{}: {reason}", path.display()))
+                    && err.contains("NIX_STORE_DIR"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
     fn accepts_top_level_paths_only() {
         let s = StoreDir::new("/nix/store");
         assert!(s.check_path(P).is_ok());

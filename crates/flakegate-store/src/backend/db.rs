@@ -685,4 +685,12 @@ mod tests {
         assert_eq!(n, i64::try_from(ATTEMPTS).expect("small"));
         assert!(db.is_valid(&paths[0]).expect("quiet again"));
     }
+
+    #[test]
+    fn an_unreadable_database_says_permission_denied() {
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert!(unreadable(&denied).starts_with("permission denied"));
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert!(unreadable(&missing).starts_with("no such file"));
+    }
 }
