@@ -7,15 +7,16 @@
 //! and `-j1#x` set max-jobs.
 //!
 //! How each program ends its options, as measured on Nix 2.8 and 2.34 and
-//! git 2.39 on:
+//! git 2.47 and 2.55:
 //! - `nix`: `--`; after it an operand is a flake reference or a path, even
 //!   one that starts with `-`.
 //! - `nix-store`, `nix-instantiate`: `--` is accepted, but their own parser
 //!   still rejects an operand that starts with `-` as an unknown flag. Their
 //!   operands are files, so one that starts with `-` is refused here with a
 //!   hint (`./-x` names the same file) instead of reaching Nix.
-//! - `git`: `--end-of-options` (git 2.24 on; `rev-parse` from 2.30), after
-//!   which a `-x` is a revision, not an option.
+//! - `git`: `--end-of-options`, after which a `-x` is a revision, not an
+//!   option (git's release notes: 2.24 on, `rev-parse` from 2.30, so
+//!   Debian stable's 2.39 has it).
 //!
 //! `tar`, which unpacks `git archive` for `bench --compare`, is run here too.
 //! Every child process of flakegate is built here; the clippy configuration
