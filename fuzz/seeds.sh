@@ -12,7 +12,7 @@ fx=tests/fixtures
 out=fuzz/corpus
 flakegate=${FLAKEGATE:-target/debug/flakegate}
 rm -rf "$out"
-mkdir -p "$out"/{drv,path-info,attrs-json,stats,closure-baseline,bench-baseline,names}
+mkdir -p "$out"/{drv,path-info,attrs-json,stats,closure-baseline,bench-baseline,names,lock}
 
 top=$(nix-build "$fx/package-set.nix" -A toplevel --no-out-link)
 bash_pkg=$(nix-build "$fx/package-set.nix" -A bash --no-out-link)
@@ -77,3 +77,19 @@ NIX_SHOW_STATS=1 NIX_SHOW_STATS_PATH="$out/stats/nix-eval-2.8.json" \
 nix-store -qR "$top" | sed 's|^.*/[0-9a-z]\{32\}-||' | sort > "$out/names/system.txt"
 nix-store -qR "$(nix-instantiate "$fx/package-set.nix" -A toplevel 2>/dev/null)" \
   | sed 's|^.*/[0-9a-z]\{32\}-||' | sort | head -40 > "$out/names/derivations.txt"
+
+# A lock file as Nix writes it: the fixture flakes of tests/fixtures/lock
+# (duplicated inputs, a `path:` and `git+file:` libraries) locked by this Nix,
+# their temporary directory renamed /src/flakes. (The hand-written locks
+# there and the repository's own flake.lock are read in place.)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cp -r "$fx/lock/flakes" "$tmp/flakes"
+for d in "$tmp"/flakes/*; do
+  sed -i "s|@DIR@|$tmp/flakes|g; s|# @FOLLOWS@||" "$d/flake.nix"
+  git -C "$d" init -q
+  git -C "$d" add -A
+  git -C "$d" -c user.name=t -c user.email=t@example.org commit -qm fixture
+done
+(cd "$tmp/flakes/top" && nix --extra-experimental-features 'nix-command flakes' flake lock 2>/dev/null)
+sed "s|$tmp/flakes|/src/flakes|g" "$tmp/flakes/top/flake.lock" > "$out/lock/fixture-flakes.lock"

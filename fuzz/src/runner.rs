@@ -64,27 +64,49 @@ pub struct Seed {
     pub bytes: Vec<u8>,
 }
 
-/// Every seed of `target`, sorted by name (so that runs are reproducible).
+/// Every seed of `target`, sorted by name (so that runs are reproducible):
+/// each seed location is a file or a folder, walked down; only the files
+/// whose names end as the target asks are taken.
 pub fn seeds(root: &Path, target: &Target) -> Result<Vec<Seed>, String> {
-    let mut out = Vec::new();
-    for dir in target.seeds {
-        let entries = std::fs::read_dir(root.join(dir)).map_err(|e| format!("{dir}: {e}"))?;
-        for entry in entries {
-            let path = entry.map_err(|e| format!("{dir}: {e}"))?.path();
-            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let name = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .display()
-                .to_string();
-            out.push(Seed { name, bytes });
+    let mut files = Vec::new();
+    for location in target.seeds {
+        collect(&root.join(location), &mut files).map_err(|e| format!("{location}: {e}"))?;
+    }
+    for location in target.extra_seeds {
+        if root.join(location).exists() {
+            collect(&root.join(location), &mut files).map_err(|e| format!("{location}: {e}"))?;
         }
+    }
+    let mut out = Vec::new();
+    for path in files {
+        let name = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        if !target.suffixes.is_empty() && !target.suffixes.iter().any(|s| name.ends_with(s)) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|e| format!("{name}: {e}"))?;
+        out.push(Seed { name, bytes });
     }
     if out.is_empty() {
         return Err(format!("{}: no seeds", target.name));
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
+}
+
+/// `path` if it is a file, else every file under it.
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if !std::fs::metadata(path)?.is_dir() {
+        out.push(path.to_owned());
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(path)? {
+        collect(&entry?.path(), out)?;
+    }
+    Ok(())
 }
 
 /// A panic or a hang, with what it takes to replay it.

@@ -8,6 +8,8 @@ use std::cmp::Ordering;
 use std::path::Path;
 
 use flakegate_diff::version::{VersionChange, classify, compare_versions};
+use flakegate_lint::{Config, Rule};
+use flakegate_lock::{HealthOptions, LockGraph};
 use flakegate_report::Schema;
 use flakegate_store::StoreDir;
 use flakegate_store::backend::{attrs_json, cli::parse_path_info_json};
@@ -20,8 +22,13 @@ use serde::de::DeserializeOwned;
 /// One parser under test.
 pub struct Target {
     pub name: &'static str,
-    /// Seed folders, relative to the repository root.
+    /// Seed files and folders, relative to the repository root.
     pub seeds: &'static [&'static str],
+    /// More seeds, read where they exist: the repository's own files, which
+    /// the source of the flake's sandboxed test check leaves out.
+    pub extra_seeds: &'static [&'static str],
+    /// Only seed files whose names end so (all when empty).
+    pub suffixes: &'static [&'static str],
     /// Feeds one input; `true` when the parser accepted it.
     pub run: fn(&[u8]) -> bool,
 }
@@ -30,37 +37,65 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "drv",
         seeds: &["fuzz/corpus/drv"],
+        extra_seeds: &[],
+        suffixes: &[],
         run: drv_file,
     },
     Target {
         name: "path-info",
         seeds: &["fuzz/corpus/path-info"],
+        extra_seeds: &[],
+        suffixes: &[],
         run: path_info,
     },
     Target {
         name: "attrs-json",
         seeds: &["fuzz/corpus/attrs-json"],
+        extra_seeds: &[],
+        suffixes: &[],
         run: attrs_json_file,
     },
     Target {
         name: "stats",
         seeds: &["fuzz/corpus/stats", "tests/fixtures/bench/stats"],
+        extra_seeds: &[],
+        suffixes: &[],
         run: stats,
     },
     Target {
         name: "closure-baseline",
         seeds: &["fuzz/corpus/closure-baseline"],
+        extra_seeds: &[],
+        suffixes: &[],
         run: baseline::<flakegate_closure::Baseline>,
     },
     Target {
         name: "bench-baseline",
         seeds: &["fuzz/corpus/bench-baseline"],
+        extra_seeds: &[],
+        suffixes: &[],
         run: baseline::<flakegate_bench::Baseline>,
     },
     Target {
         name: "names",
         seeds: &["fuzz/corpus/names"],
+        extra_seeds: &[],
+        suffixes: &[],
         run: names,
+    },
+    Target {
+        name: "lock",
+        seeds: &["fuzz/corpus/lock", "tests/fixtures/lock"],
+        extra_seeds: &["flake.lock"],
+        suffixes: &[".lock"],
+        run: lock_file,
+    },
+    Target {
+        name: "lint",
+        seeds: &["tests/fixtures"],
+        extra_seeds: &["flake.nix", "nix", "checks", "templates", "crates"],
+        suffixes: &[".nix"],
+        run: lint_source,
     },
 ];
 
@@ -180,4 +215,56 @@ fn names(bytes: &[u8]) -> bool {
         let _ = classify(a, b);
     }
     true
+}
+
+fn lock_file(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    let Ok(graph) = LockGraph::parse(text) else {
+        return false;
+    };
+    // What `flakegate lock` does next: the report, its JSON, a diff.
+    let options = HealthOptions {
+        file: "flake.lock".to_owned(),
+        now: 1_800_000_000,
+        ..HealthOptions::default()
+    };
+    let report = flakegate_lock::analyse(&graph, &options);
+    serde_json::to_vec(&report).expect("a lock report serialises");
+    assert!(
+        flakegate_lock::diff(&graph, &graph).is_empty(),
+        "a lock differs from itself"
+    );
+    true
+}
+
+/// Any bytes as Nix source: findings inside the text, fixes that never
+/// break a file that parsed. Accepted: it parsed.
+fn lint_source(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let config = Config::default();
+    let findings = flakegate_lint::lint(&text, &config);
+    for f in &findings {
+        let (start, end) = (f.span.start.offset, f.span.end.offset);
+        assert!(
+            start <= end && end <= text.len(),
+            "a span outside the text: {f:?}"
+        );
+        assert!(
+            text.is_char_boundary(start) && text.is_char_boundary(end),
+            "{f:?}"
+        );
+    }
+    let parsed = !findings.iter().any(|f| f.rule == Rule::Syntax);
+    let fixed = flakegate_lint::fix(&text, &config);
+    if parsed {
+        assert!(
+            !fixed.findings.iter().any(|f| f.rule == Rule::Syntax),
+            "a fix broke a file that parsed"
+        );
+    } else {
+        assert_eq!(fixed.text, text, "a file that does not parse was changed");
+    }
+    parsed
 }

@@ -98,3 +98,69 @@ fn help_examples_fit_a_terminal_and_cover_every_command() {
         assert!(tagline.contains(what), "tagline: {tagline}");
     }
 }
+
+#[test]
+fn a_missing_state_or_store_directory_stops_before_nix_creates_a_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("mistyped");
+    let top = kit::package_set().toplevel.clone();
+    for backend in ["auto", "db", "cli"] {
+        for variable in ["NIX_STATE_DIR", "NIX_STORE_DIR"] {
+            let out = flakegate()
+                .args(["closure", &top, "--backend", backend])
+                .env(variable, &missing)
+                .output()
+                .expect("runs");
+            let err = error_of(&out);
+            assert!(
+                err.contains("mistyped: no such directory") && err.contains(variable),
+                "{backend} {variable}: {err}"
+            );
+            assert!(
+                !missing.exists(),
+                "{backend} {variable}: a store was created"
+            );
+        }
+    }
+    // A state directory without a database: `nix` would make one there.
+    let out = flakegate()
+        .args(["closure", &top])
+        .env("NIX_STATE_DIR", dir.path())
+        .output()
+        .expect("runs");
+    let err = error_of(&out);
+    assert!(err.contains("db.sqlite: no such file"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("list").count(),
+        0,
+        "nothing created in the state directory"
+    );
+}
+
+#[test]
+fn an_unreadable_database_is_permission_denied() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    // Root reads everything: the run is another user's, through setpriv.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = std::fs::metadata(dir.path()).expect("stat").uid() == 0;
+    let setpriv = std::path::Path::new("/usr/bin/setpriv");
+    if !root || !setpriv.exists() {
+        eprintln!("SKIPPED: needs root and setpriv to run as another user");
+        return;
+    }
+    let state = dir.path().join("state");
+    std::fs::create_dir_all(state.join("db")).expect("mkdir");
+    std::fs::write(state.join("db/db.sqlite"), "").expect("db");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::set_permissions(&state, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    let top = kit::package_set().toplevel.clone();
+    let out = std::process::Command::new(setpriv)
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(env!("CARGO_BIN_EXE_flakegate"))
+        .args(["closure", &top, "--backend", "db"])
+        .env("NIX_STATE_DIR", &state)
+        .output()
+        .expect("setpriv runs");
+    let err = error_of(&out);
+    assert!(err.contains("db.sqlite: permission denied"), "{err}");
+}

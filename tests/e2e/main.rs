@@ -1,5 +1,8 @@
 //! End-to-end tests: the `flakegate` binary against a real Nix and real fixture closures.
 
+// The tests run fixed commands on their own fixtures (see clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 mod bench;
 mod build;
 mod build_log;
@@ -8,6 +11,7 @@ mod closure;
 mod diff;
 mod errors;
 mod flake;
+mod injection;
 mod lint;
 mod lock;
 mod report;

@@ -36,6 +36,14 @@ pub enum StoreError {
     #[error("{input}: cannot read derivation: {reason}")]
     BadDerivation { input: String, reason: String },
 
+    #[error(
+        "{operand}: {program} would read it as an option, not as a path (write ./{operand} for a file of that name)"
+    )]
+    OptionLikeOperand {
+        operand: String,
+        program: &'static str,
+    },
+
     #[error("`{command}` failed: {message}")]
     Nix { command: String, message: String },
 
@@ -55,6 +63,15 @@ pub enum StoreError {
 
     #[error("{what}: more bytes than 64 bits can count; the store's sizes are corrupt")]
     Overflow { what: String },
+
+    #[error(
+        "{dir}: {reason} (the directory {variable} names, or its default); flakegate stops rather than let nix create a store there"
+    )]
+    StoreMissing {
+        dir: String,
+        reason: String,
+        variable: &'static str,
+    },
 
     #[error("store database {file}: {reason}")]
     Database { file: String, reason: String },

@@ -6,13 +6,13 @@
 use std::path::Path;
 
 use crate::StoreError;
+use crate::command::Invocation;
 
-/// `git -C DIR ARGS…`, its stdout as text.
-pub fn run(dir: &Path, args: &[&str]) -> Result<String, StoreError> {
-    let mut full = vec!["-C".to_owned(), dir.display().to_string()];
-    full.extend(args.iter().map(|s| (*s).to_owned()));
-    let out = crate::nix::run("git", &full)?;
-    Ok(String::from_utf8_lossy(&out).into_owned())
+/// `git -C DIR OPTIONS…` (no operands), its stdout as text.
+pub fn run(dir: &Path, options: &[&str]) -> Result<String, StoreError> {
+    Invocation::git(dir)
+        .options(options.iter().copied())
+        .run_text()
 }
 
 /// Where a repository's `HEAD` is.
@@ -58,37 +58,29 @@ pub fn commit(dir: &Path, rev: &str) -> Result<String, GitError> {
         .map_err(|_| GitError::NotARepository {
             dir: dir.display().to_string(),
         })?;
-    run(
-        dir,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            "--end-of-options",
-            &format!("{rev}^{{commit}}"),
-        ],
-    )
-    .map(|s| s.trim().to_owned())
-    .map_err(|_| GitError::NoRevision {
-        rev: rev.to_owned(),
-        repo,
-    })
+    Invocation::git(dir)
+        .options(["rev-parse", "--verify", "--quiet"])
+        .operand(format!("{rev}^{{commit}}"))
+        .run_text()
+        .map(|s| s.trim().to_owned())
+        .map_err(|_| GitError::NoRevision {
+            rev: rev.to_owned(),
+            repo,
+        })
 }
 
 /// The bytes of `path` at `rev`, with git's meaning of the path: relative
 /// to the repository's top, or to `dir` when it starts with `./`.
 pub fn show(dir: &Path, rev: &str, path: &str) -> Result<Vec<u8>, GitError> {
     let commit = commit(dir, rev)?;
-    let args = [
-        "-C".to_owned(),
-        dir.display().to_string(),
-        "show".to_owned(),
-        format!("{commit}:{path}"),
-    ];
-    crate::nix::run("git", &args).map_err(|_| GitError::NoFile {
-        rev: rev.to_owned(),
-        path: path.to_owned(),
-    })
+    Invocation::git(dir)
+        .option("show")
+        .operand(format!("{commit}:{path}"))
+        .run()
+        .map_err(|_| GitError::NoFile {
+            rev: rev.to_owned(),
+            path: path.to_owned(),
+        })
 }
 
 #[cfg(test)]
@@ -101,6 +93,7 @@ mod tests {
         assert_eq!(head(dir.path()), None);
     }
 
+    #[allow(clippy::disallowed_methods)] // a fixed command on the test's own repository
     fn git(dir: &Path, args: &[&str]) {
         let status = std::process::Command::new("git")
             .arg("-C")
@@ -138,6 +131,13 @@ mod tests {
         assert_eq!(show(&d.join("sub"), "HEAD", "./f").expect("file"), b"two");
         let err = show(d, "HEAD", "nope").expect_err("no file").to_string();
         assert_eq!(err, "HEAD:nope: no such file at that revision");
+        // A revision spelled like an option is a revision.
+        for rev in ["--output=x", "-h"] {
+            assert!(matches!(
+                show(d, rev, "sub/f"),
+                Err(GitError::NoRevision { .. })
+            ));
+        }
         let err = show(d, "nosuchrev", "sub/f")
             .expect_err("no rev")
             .to_string();

@@ -11,6 +11,7 @@ pub mod availability;
 pub mod backend;
 pub mod binary_cache;
 pub mod build;
+pub mod command;
 pub mod drv;
 mod error;
 pub mod eval;

@@ -109,9 +109,17 @@ impl EvalMeta {
 
 /// Evaluates the walker on a flake reference (`.#pkg`, `path:dir#x`).
 pub fn evaluate(reference: &str) -> Result<EvalMeta, StoreError> {
-    let out = nix::eval_apply(reference, WALKER)?;
+    let command = || format!("nix eval {reference} --apply <metadata walker>");
+    // The error names what the user typed, not the walker's source.
+    let out = nix::eval_apply(reference, WALKER).map_err(|e| match e {
+        StoreError::Nix { message, .. } => StoreError::Nix {
+            command: command(),
+            message,
+        },
+        other => other,
+    })?;
     EvalMeta::from_json(&out).map_err(|reason| StoreError::BadNixJson {
-        command: format!("nix eval {reference} --apply <metadata walker>"),
+        command: command(),
         reason,
     })
 }

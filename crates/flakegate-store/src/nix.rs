@@ -1,80 +1,18 @@
-//! Running Nix's command-line tools. Argument vectors only, through `duct`;
-//! a failure becomes one line that names the command and quotes Nix's error.
+//! What flakegate asks of Nix's command-line tools beyond the store (which
+//! [`crate::command`] runs): `nix eval --apply`, Nix's error message, its
+//! version.
 
 use crate::StoreError;
+use crate::command::Invocation;
 
-/// Flags that make the `nix` command usable on every version from 2.8 on,
-/// whatever the user's `nix.conf` says.
-pub const NIX_FEATURES: [&str; 2] = ["--extra-experimental-features", "nix-command flakes"];
-
-/// Runs `program args…` and returns its stdout, or an error carrying the
-/// essential part of its stderr.
-pub fn run(program: &str, args: &[String]) -> Result<Vec<u8>, StoreError> {
-    let command = display(program, args);
-    let output = duct::cmd(program, args)
-        .stdout_capture()
-        .stderr_capture()
-        .unchecked()
-        .run()
-        .map_err(|e| StoreError::Nix {
-            command: command.clone(),
-            message: if e.kind() == std::io::ErrorKind::NotFound {
-                format!("{program} not found on PATH; is Nix installed?")
-            } else {
-                e.to_string()
-            },
-        })?;
-    if output.status.success() {
-        return Ok(output.stdout);
-    }
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    Err(StoreError::Nix {
-        command,
-        message: essential_error(&stderr).unwrap_or_else(|| output.status.to_string()),
-    })
-}
-
-/// Runs `nix` (the new CLI) with the experimental features it needs.
-pub fn run_nix(args: &[String]) -> Result<Vec<u8>, StoreError> {
-    let mut full: Vec<String> = NIX_FEATURES.iter().map(|s| (*s).to_owned()).collect();
-    full.extend_from_slice(args);
-    run("nix", &full)
-}
-
-/// `nix eval --json --no-eval-cache REFERENCE --apply EXPR`: the JSON of a
+/// `nix eval --json --no-eval-cache --apply EXPR -- REFERENCE`: the JSON of a
 /// function applied to a flake output. Never the eval cache: a stale cache
 /// would hide the working tree's changes.
 pub fn eval_apply(reference: &str, apply: &str) -> Result<Vec<u8>, StoreError> {
-    let args: Vec<String> = vec![
-        "eval".into(),
-        "--json".into(),
-        "--no-eval-cache".into(),
-        reference.into(),
-        "--apply".into(),
-        apply.into(),
-    ];
-    run_nix(&args)
-}
-
-/// How a command is shown in messages: the program and its arguments, with
-/// long arguments (Nix expressions) shortened.
-fn display(program: &str, args: &[String]) -> String {
-    let mut parts = vec![program.to_owned()];
-    parts.extend(
-        args.iter()
-            .filter(|a| !NIX_FEATURES.contains(&a.as_str()))
-            .map(|a| {
-                if a.len() > 60 {
-                    format!(
-                        "{}…",
-                        &a[..a.char_indices().nth(57).map_or(a.len(), |(i, _)| i)]
-                    )
-                } else {
-                    a.clone()
-                }
-            }),
-    );
-    parts.join(" ")
+    Invocation::nix(&["eval", "--json", "--no-eval-cache"])
+        .options(["--apply", apply])
+        .operand(reference)
+        .run()
 }
 
 /// Nix's own error message, on one line: the first `error:` line that
@@ -182,11 +120,5 @@ mod tests {
                 "builder for '/nix/store/x.drv' failed with exit code 1; last 2 log lines: > line1 > line2"
             )
         );
-    }
-
-    #[test]
-    fn a_missing_program_is_named() {
-        let err = run("flakegate-no-such-program", &[]).expect_err("missing");
-        assert!(err.to_string().contains("not found on PATH"), "{err}");
     }
 }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::command::Invocation;
 use crate::{StoreError, nix};
 
 /// The settings flakegate reads.
@@ -95,13 +96,12 @@ pub fn read() -> Result<NixConfig, StoreError> {
         message: format!("unreadable version {version:?}"),
     })?;
     let [first, second] = config_command(parsed);
-    let mut args = vec![first.to_owned()];
-    if !second.is_empty() {
-        args.push(second.to_owned());
-    }
-    args.push("--json".into());
-    let out = nix::run_nix(&args)?;
-    parse_config(&out, &format!("nix {}", args.join(" ")))
+    let words: Vec<&str> = [first, second, "--json"]
+        .into_iter()
+        .filter(|w| !w.is_empty())
+        .collect();
+    let out = Invocation::nix(&words).run()?;
+    parse_config(&out, &format!("nix {}", words.join(" ")))
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use crate::StoreError;
-use crate::nix::run;
+use crate::command::{Invocation, Program};
 
 /// The implementation behind the `nix` command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,7 +102,7 @@ pub fn nix_version() -> Result<&'static NixVersion, StoreError> {
     if let Some(v) = VERSION.get() {
         return Ok(v);
     }
-    let out = run("nix", &["--version".to_owned()])?;
+    let out = Invocation::new(Program::Nix).option("--version").run()?;
     let text = String::from_utf8_lossy(&out);
     let parsed = NixVersion::parse(&text).ok_or_else(|| StoreError::BadNixJson {
         command: "nix --version".into(),

@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
 
 use crate::StoreError;
+use crate::command::Invocation;
 use crate::nix::essential_error;
 
 /// Log lines repeated in the error of a failed build.
@@ -14,7 +15,9 @@ const TAIL_LINES: usize = 10;
 
 /// Builds `drv_path` and returns its output paths.
 pub fn realise(drv_path: &str) -> Result<Vec<String>, StoreError> {
-    let args = ["--realise".to_owned(), drv_path.to_owned()];
+    let invocation = Invocation::nix_store()
+        .option("--realise")
+        .operand(drv_path);
     let command = format!("nix-store --realise {drv_path}");
     let failed = |message: String| StoreError::Nix {
         command: command.clone(),
@@ -22,18 +25,13 @@ pub fn realise(drv_path: &str) -> Result<Vec<String>, StoreError> {
     };
     // The log (Nix's stderr) is read from a pipe; the output paths (its
     // stdout) are captured.
-    let reader = duct::cmd("nix-store", &args)
+    let reader = invocation
+        .expression()?
         .stdout_stderr_swap()
         .stderr_capture()
         .unchecked()
         .reader()
-        .map_err(|e| {
-            failed(if e.kind() == std::io::ErrorKind::NotFound {
-                "nix-store not found on PATH; is Nix installed?".to_owned()
-            } else {
-                e.to_string()
-            })
-        })?;
+        .map_err(|e| invocation.spawn_error(&e))?;
     let mut log = Log::default();
     let mut lines = BufReader::new(&reader);
     let mut line = Vec::new();

@@ -3,6 +3,8 @@
 //! and reads `.drv` files; which backend answers is chosen once, by
 //! [`open`], from a [`StoreUrl`] and the user's `--backend`.
 
+use std::path::Path;
+
 use nix_derivation::Derivation;
 
 use crate::backend::{cli::CliBackend, db::DbBackend};
@@ -122,14 +124,17 @@ pub struct Opened {
 }
 
 /// Opens the store `opts` names. `Auto` falls back from the database to the
-/// CLI when the database cannot be read (e.g. a non-root user without the
-/// WAL files).
+/// CLI when the database cannot be read. A store or state directory that
+/// is not there stops it first, whatever the backend: `nix-store` would
+/// create a fresh, empty store in its place and call every path "not valid".
 pub fn open(opts: &OpenOptions) -> Result<Opened, StoreError> {
     let mut notes = Vec::new();
     let StoreUrl::Local {
         store_dir,
         state_dir,
     } = &opts.url;
+    crate::store_dir::check_exists(Path::new(store_dir.as_str()), "NIX_STORE_DIR")?;
+    crate::store_dir::check_exists(state_dir, "NIX_STATE_DIR")?;
     let cli = || {
         Box::new(CliBackend::new(store_dir.clone()).allowing_dangling(opts.allow_dangling))
             as Box<dyn Store>
@@ -143,6 +148,9 @@ pub fn open(opts: &OpenOptions) -> Result<Opened, StoreError> {
         BackendChoice::Auto => {
             match DbBackend::open(state_dir, store_dir.clone(), opts.immutable_db) {
                 Ok(db) => Box::new(db.allowing_dangling(opts.allow_dangling)),
+                // A state directory without a database is a mistyped one:
+                // `nix` would create a store in it.
+                Err(e) if no_such_file(&DbBackend::file_in(state_dir)) => return Err(e),
                 Err(e) => {
                     notes.push(format!(
                         "cannot read the store database ({e}); using `nix path-info` instead"
@@ -153,4 +161,10 @@ pub fn open(opts: &OpenOptions) -> Result<Opened, StoreError> {
         }
     };
     Ok(Opened { store, notes })
+}
+
+/// Whether `path` is certainly not there (not merely unreadable: a reader
+/// without permission falls back to `nix`, which asks the daemon).
+fn no_such_file(path: &Path) -> bool {
+    matches!(std::fs::metadata(path), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
 }

@@ -1,7 +1,7 @@
 //! Where the store lives. Nix reads `NIX_STORE_DIR` and `NIX_STATE_DIR`; so do we,
 //! so that a private store (tests, a check inside a build) works unchanged.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::StoreError;
 
@@ -116,11 +116,53 @@ impl Default for StoreDir {
     }
 }
 
+/// Stops when `dir`, the store or state directory (named by `variable`),
+/// is missing or unreadable. Nix would create a missing one, with a fresh
+/// database, as a side effect of a query.
+pub fn check_exists(dir: &Path, variable: &'static str) -> Result<(), StoreError> {
+    let reason = match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => return Ok(()),
+        Ok(_) => "not a directory".to_owned(),
+        Err(e) => match e.kind() {
+            std::io::ErrorKind::NotFound => "no such directory".to_owned(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+            _ => e.to_string(),
+        },
+    };
+    Err(StoreError::StoreMissing {
+        dir: dir.display().to_string(),
+        reason,
+        variable,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const P: &str = "/nix/store/7dn12nd615rq3qsgpsh17jj6mylz7fqp-hello-2.12.1";
+
+    #[test]
+    fn a_store_directory_must_be_a_directory_that_is_there() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(check_exists(dir.path(), "NIX_STATE_DIR").is_ok());
+        let file = dir.path().join("file");
+        std::fs::write(&file, "").expect("write");
+        for (path, reason) in [
+            (dir.path().join("missing"), "no such directory"),
+            (file.clone(), "not a directory"),
+            (file.join("below"), "Not a directory"),
+        ] {
+            let err = check_exists(&path, "NIX_STORE_DIR")
+                .expect_err("refused")
+                .to_string();
+            assert!(
+                err.starts_with(&format!("{}: {reason}", path.display()))
+                    && err.contains("NIX_STORE_DIR"),
+                "{err}"
+            );
+        }
+    }
 
     #[test]
     fn accepts_top_level_paths_only() {

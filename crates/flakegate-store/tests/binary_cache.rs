@@ -3,6 +3,9 @@
 //! loopback (healthy, slow, failing, truncated, badly signed, absent), and
 //! `nix build --dry-run` as the oracle.
 
+// Fixed commands on the tests' own fixtures (see clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 use std::collections::BTreeSet;
 use std::time::Duration;
 

@@ -1,5 +1,8 @@
 //! Installables as users type them, resolved against the real store.
 
+// Fixed commands on the tests' own fixtures (see clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 use std::os::unix::fs::symlink;
 
 use flakegate_store::installable::{ResolveOptions, resolve};

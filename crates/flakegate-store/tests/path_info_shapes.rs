@@ -6,6 +6,9 @@
 //! keyed by basename in `info`; Lix: array with `"valid": true`), so shapes
 //! no Nix here prints are still checked against real data.
 
+// Fixed commands on the tests' own fixtures (see clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 use flakegate_store::StoreDir;
 use flakegate_store::backend::cli::{json_format_args, parse_path_info_json};
 use flakegate_testkit as kit;

@@ -10,8 +10,9 @@ pub struct BackendArgs {
     /// the database with a fallback to `nix` (default).
     #[arg(long, value_enum, default_value_t = BackendArg::Auto, help_heading = "Store")]
     pub backend: BackendArg,
-    /// Open the store database as immutable (no locks; for readers without
-    /// write access to its directory; may read torn data while Nix writes).
+    /// Open the store database as immutable even while Nix has it open (no
+    /// locks; may read torn data while Nix writes). Without it, flakegate
+    /// does so only when no Nix process has it open, and checks afterwards.
     #[arg(long, help_heading = "Store")]
     pub db_immutable: bool,
     /// Read a closure even when a reference points at a path the store does

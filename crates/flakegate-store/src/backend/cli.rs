@@ -14,8 +14,9 @@
 
 use serde_json::{Map, Value};
 
+use crate::command::Invocation;
 use crate::store::{Detail, DrvSource, Store};
-use crate::{Closure, PathInfo, StoreDir, StoreError, StoreUrl, hash, nix};
+use crate::{Closure, PathInfo, StoreDir, StoreError, StoreUrl, hash};
 
 pub struct CliBackend {
     url: StoreUrl,
@@ -46,13 +47,14 @@ impl CliBackend {
 
     /// `nix path-info --json [--recursive] PATHS`, parsed.
     fn query(&self, paths: &[String], recursive: bool) -> Result<ParsedPathInfos, StoreError> {
-        let mut args: Vec<String> = vec!["path-info".into(), "--json".into()];
+        let mut command = Invocation::nix(&["path-info", "--json"]);
         if recursive {
-            args.push("--recursive".into());
+            command = command.option("--recursive");
         }
-        args.extend(json_format_args()?);
-        args.extend(paths.iter().cloned());
-        let out = nix::run_nix(&args)?;
+        let out = command
+            .options(json_format_args()?)
+            .operands(paths.iter().cloned())
+            .run()?;
         parse_path_info_json(&out, self.url.store_dir()).map_err(|reason| StoreError::BadNixJson {
             command: format!(
                 "nix path-info --json{}",
@@ -79,12 +81,10 @@ impl Store for CliBackend {
     }
 
     fn is_valid(&self, path: &str) -> Result<bool, StoreError> {
-        let args = vec![
-            "--check-validity".to_owned(),
-            "--print-invalid".to_owned(),
-            path.to_owned(),
-        ];
-        let out = nix::run("nix-store", &args)?;
+        let out = Invocation::nix_store()
+            .options(["--check-validity", "--print-invalid"])
+            .operand(path)
+            .run()?;
         Ok(String::from_utf8_lossy(&out).trim().is_empty())
     }
 
@@ -101,12 +101,10 @@ impl Store for CliBackend {
     }
 
     fn recorded_deriver(&self, path: &str) -> Result<Option<String>, StoreError> {
-        let args = vec![
-            "--query".to_owned(),
-            "--deriver".to_owned(),
-            path.to_owned(),
-        ];
-        let out = nix::run("nix-store", &args)?;
+        let out = Invocation::nix_store()
+            .options(["--query", "--deriver"])
+            .operand(path)
+            .run()?;
         let text = String::from_utf8_lossy(&out).trim().to_owned();
         Ok(text.starts_with('/').then_some(text))
     }

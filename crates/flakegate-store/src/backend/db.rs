@@ -7,13 +7,15 @@
 //! whose `UNION` keeps a temporary B-tree), then the members' columns, as
 //! many as the caller's [`Detail`] needs. All of it is ~10× faster than any
 //! `nix` command for large closures, and `nix path-info -rS` is quadratic.
+//! How it is opened without creating a file: [`super::db_files`].
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params_from_iter};
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::db_files::{Files, Mode, Refusal};
 use crate::store::{Detail, DrvSource, Store};
 use crate::{Closure, PathInfo, StoreDir, StoreError, StoreUrl, hash};
 
@@ -30,14 +32,27 @@ fn padded(ids: &[i64]) -> impl Iterator<Item = i64> + '_ {
 }
 
 pub struct DbBackend {
-    /// One connection; further ones (same URI, same flags) are opened only
-    /// to read several closures at once.
-    conn: Mutex<Connection>,
-    uri: String,
+    /// The connection and how it was opened; further connections (same
+    /// URI, same flags) are opened only to read several closures at once.
+    handle: Mutex<Handle>,
+    path: PathBuf,
     file: String,
     url: StoreUrl,
     allow_dangling: bool,
+    /// `--db-immutable`.
+    forced_immutable: bool,
 }
+
+/// An open connection and the files it was opened against.
+struct Handle {
+    conn: Connection,
+    uri: String,
+    files: Files,
+    mode: Mode,
+}
+
+/// How often a read that overlapped a writer is done again.
+const ATTEMPTS: usize = 3;
 
 impl DbBackend {
     /// Opens `<state_dir>/db/db.sqlite` read-only and checks that it can be read.
@@ -46,39 +61,67 @@ impl DbBackend {
         store_dir: StoreDir,
         immutable: bool,
     ) -> Result<Self, StoreError> {
-        let path = state_dir.join("db").join("db.sqlite");
+        let path = Self::file_in(state_dir);
         let file = path.display().to_string();
-        if !path.exists() {
-            return Err(StoreError::Database {
-                file,
-                reason:
-                    "no such file (NIX_STATE_DIR says where it is; --backend cli asks nix instead)"
-                        .into(),
-            });
-        }
-        // `mode=ro` never writes. `immutable=1` additionally skips locking and
-        // the WAL, for readers without write access to the db directory.
-        let uri = format!(
-            "file:{}?mode=ro{}",
-            file.replace('?', "%3f").replace('#', "%23"),
-            if immutable { "&immutable=1" } else { "" }
-        );
-        let conn = connect(&uri, &file)?;
-        // Reading something proves permissions and schema in one go.
-        conn.query_row("SELECT count(*) FROM ValidPaths WHERE id = 1", [], |_| {
-            Ok(())
-        })
-        .map_err(|e| db_error(&file, &e))?;
-        Ok(Self {
-            conn: Mutex::new(conn),
-            uri,
+        let handle = Handle::open(&path, &file, immutable)?;
+        let db = Self {
+            handle: Mutex::new(handle),
+            path,
             file,
             url: StoreUrl::Local {
                 store_dir,
                 state_dir: state_dir.to_path_buf(),
             },
             allow_dangling: false,
-        })
+            forced_immutable: immutable,
+        };
+        // Reading something proves permissions and schema in one go.
+        db.read(|db, h| {
+            h.conn
+                .query_row("SELECT count(*) FROM ValidPaths WHERE id = 1", [], |_| {
+                    Ok(())
+                })
+                .map_err(|e| db.err(&e))
+        })?;
+        Ok(db)
+    }
+
+    /// Runs `read` on the connection, reopened first when the files say
+    /// another mode is now exact, and done again when a Nix process opened
+    /// or rewrote the database during an unlocked read (see
+    /// [`super::db_files`]).
+    fn read<T>(
+        &self,
+        mut read: impl FnMut(&Self, &mut Handle) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut handle = self.handle();
+        for _ in 0..ATTEMPTS {
+            if handle.mode != Mode::ForcedImmutable {
+                let now = Files::of(&self.path).map_err(|e| self.refused(unreadable(&e)))?;
+                if !handle.files.same_for(handle.mode, &now) {
+                    *handle = Handle::open(&self.path, &self.file, self.forced_immutable)?;
+                }
+            }
+            let result = read(self, &mut handle);
+            if handle.mode != Mode::Immutable || handle.files.unchanged() {
+                return result;
+            }
+        }
+        Err(self
+            .refused("Nix kept changing the database while flakegate read it; run again".into()))
+    }
+
+    fn refused(&self, reason: String) -> StoreError {
+        StoreError::Database {
+            file: self.file.clone(),
+            reason,
+        }
+    }
+
+    /// Where the database of the state directory `state_dir` is.
+    #[must_use]
+    pub fn file_in(state_dir: &Path) -> std::path::PathBuf {
+        state_dir.join("db").join("db.sqlite")
     }
 
     /// Reads closures whose references point at rows the database does not
@@ -93,9 +136,9 @@ impl DbBackend {
         db_error(&self.file, e)
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    fn handle(&self) -> MutexGuard<'_, Handle> {
         // A panic while holding the lock leaves the connection usable.
-        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+        self.handle.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// One read transaction: every statement of a walk sees the same
@@ -248,6 +291,55 @@ impl DbBackend {
     }
 }
 
+impl Handle {
+    /// Opens `path` in the mode its files call for.
+    fn open(path: &Path, file: &str, forced_immutable: bool) -> Result<Self, StoreError> {
+        let refused = |reason: String| StoreError::Database {
+            file: file.to_owned(),
+            reason,
+        };
+        // Both the file's metadata and its bytes must be readable; SQLite
+        // would say only "unable to open database file".
+        let files = Files::of(path)
+            .and_then(|files| std::fs::File::open(path).map(|_| files))
+            .map_err(|e| refused(unreadable(&e)))?;
+        let mode = files
+            .mode(forced_immutable)
+            .map_err(|Refusal::WalWithoutShm| {
+                refused(
+                    "db.sqlite-wal exists without db.sqlite-shm (a Nix process ended without \
+                 closing the database), and reading it would create db.sqlite-shm; any nix \
+                 command repairs it, or --backend cli asks nix instead"
+                        .into(),
+                )
+            })?;
+        let uri = format!(
+            "file:{}?{}",
+            file.replace('?', "%3f").replace('#', "%23"),
+            mode.uri_query()
+        );
+        Ok(Self {
+            conn: connect(&uri, file)?,
+            uri,
+            files,
+            mode,
+        })
+    }
+}
+
+/// Why the database file cannot be read, as the user must hear it.
+fn unreadable(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            "no such file (NIX_STATE_DIR says where it is; --backend cli asks nix instead)".into()
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied (--backend cli asks nix instead)".into()
+        }
+        _ => e.to_string(),
+    }
+}
+
 /// A read-only connection to `uri`, reading through a memory map.
 fn connect(uri: &str, file: &str) -> Result<Connection, StoreError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
@@ -287,23 +379,81 @@ impl Store for DbBackend {
     }
 
     fn is_valid(&self, path: &str) -> Result<bool, StoreError> {
-        self.conn()
-            .prepare_cached("SELECT 1 FROM ValidPaths WHERE path = ?1")
-            .and_then(|mut s| s.query_row([path], |_| Ok(())).optional())
-            .map(|row| row.is_some())
-            .map_err(|e| self.err(&e))
+        self.read(|db, h| {
+            h.conn
+                .prepare_cached("SELECT 1 FROM ValidPaths WHERE path = ?1")
+                .and_then(|mut s| s.query_row([path], |_| Ok(())).optional())
+                .map(|row| row.is_some())
+                .map_err(|e| db.err(&e))
+        })
     }
 
     fn path_info(&self, path: &str) -> Result<Option<PathInfo>, StoreError> {
-        let Some(mut info) = self.row_of(path)? else {
-            return Ok(None);
-        };
-        info.references = self.references(path)?;
-        Ok(Some(info))
+        self.read(|db, h| {
+            let Some(mut info) = db.row_of(&h.conn, path)? else {
+                return Ok(None);
+            };
+            info.references = db.references_on(&h.conn, path)?;
+            Ok(Some(info))
+        })
     }
 
     fn references(&self, path: &str) -> Result<Vec<String>, StoreError> {
-        let conn = self.conn();
+        self.read(|db, h| db.references_on(&h.conn, path))
+    }
+
+    fn recorded_deriver(&self, path: &str) -> Result<Option<String>, StoreError> {
+        self.read(|db, h| {
+            h.conn
+                .prepare_cached("SELECT deriver FROM ValidPaths WHERE path = ?1")
+                .and_then(|mut s| {
+                    s.query_row([path], |row| row.get::<_, Option<String>>(0))
+                        .optional()
+                })
+                .map(|d| d.flatten().filter(|d| !d.is_empty()))
+                .map_err(|e| db.err(&e))
+        })
+    }
+
+    fn closure_with(&self, roots: &[String], detail: Detail) -> Result<Closure, StoreError> {
+        self.read(|db, h| db.walk(&mut h.conn, roots, detail))
+    }
+
+    /// The first closure on this connection, each other one on a connection
+    /// of its own (same URI and flags), all at the same time.
+    fn closures(&self, roots: &[&[String]], detail: Detail) -> Result<Vec<Closure>, StoreError> {
+        let Some((first, rest)) = roots.split_first() else {
+            return Ok(Vec::new());
+        };
+        self.read(|db, h| {
+            let Handle { conn, uri, .. } = h;
+            let uri = &*uri;
+            std::thread::scope(|s| {
+                let others: Vec<_> = rest
+                    .iter()
+                    .map(|r| {
+                        s.spawn(move || {
+                            let mut conn = connect(uri, &db.file)?;
+                            db.walk(&mut conn, r, detail)
+                        })
+                    })
+                    .collect();
+                let mut out = vec![db.walk(conn, first, detail)?];
+                for other in others {
+                    out.push(
+                        other
+                            .join()
+                            .unwrap_or_else(|e| std::panic::resume_unwind(e))?,
+                    );
+                }
+                Ok(out)
+            })
+        })
+    }
+}
+
+impl DbBackend {
+    fn references_on(&self, conn: &Connection, path: &str) -> Result<Vec<String>, StoreError> {
         let mut stmt = conn
             .prepare_cached(
                 "SELECT t.path FROM ValidPaths v
@@ -321,55 +471,9 @@ impl Store for DbBackend {
         Ok(refs)
     }
 
-    fn recorded_deriver(&self, path: &str) -> Result<Option<String>, StoreError> {
-        self.conn()
-            .prepare_cached("SELECT deriver FROM ValidPaths WHERE path = ?1")
-            .and_then(|mut s| {
-                s.query_row([path], |row| row.get::<_, Option<String>>(0))
-                    .optional()
-            })
-            .map(|d| d.flatten().filter(|d| !d.is_empty()))
-            .map_err(|e| self.err(&e))
-    }
-
-    fn closure_with(&self, roots: &[String], detail: Detail) -> Result<Closure, StoreError> {
-        self.walk(&mut self.conn(), roots, detail)
-    }
-
-    /// The first closure on this connection, each other one on a connection
-    /// of its own (same URI and flags), all at the same time.
-    fn closures(&self, roots: &[&[String]], detail: Detail) -> Result<Vec<Closure>, StoreError> {
-        let Some((first, rest)) = roots.split_first() else {
-            return Ok(Vec::new());
-        };
-        std::thread::scope(|s| {
-            let others: Vec<_> = rest
-                .iter()
-                .map(|r| {
-                    s.spawn(move || {
-                        let mut conn = connect(&self.uri, &self.file)?;
-                        self.walk(&mut conn, r, detail)
-                    })
-                })
-                .collect();
-            let mut out = vec![self.closure_with(first, detail)?];
-            for other in others {
-                out.push(
-                    other
-                        .join()
-                        .unwrap_or_else(|e| std::panic::resume_unwind(e))?,
-                );
-            }
-            Ok(out)
-        })
-    }
-}
-
-impl DbBackend {
     /// The columns of one path, without its references; `None` when it is
     /// not valid.
-    fn row_of(&self, path: &str) -> Result<Option<PathInfo>, StoreError> {
-        let conn = self.conn();
+    fn row_of(&self, conn: &Connection, path: &str) -> Result<Option<PathInfo>, StoreError> {
         let mut stmt = conn
             .prepare_cached(
                 "SELECT id, path, narSize, deriver, hash, registrationTime
@@ -394,7 +498,8 @@ mod tests {
 
     /// A reference: the closure through SQLite's own recursive query.
     fn recursive_query(db: &DbBackend, root: &str) -> Vec<(String, u64)> {
-        let conn = db.conn();
+        let handle = db.handle();
+        let conn = &handle.conn;
         let mut stmt = conn
             .prepare(
                 "WITH RECURSIVE closure(id) AS (
@@ -530,5 +635,62 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    /// An unlocked read that a writer overlapped is done again, on a
+    /// connection reopened for the files as they now are; a database that
+    /// keeps changing is an error, not an answer.
+    #[test]
+    fn a_read_overlapped_by_a_writer_is_done_again() {
+        let (dir, paths) = corrupt_store();
+        let db = DbBackend::open(dir.path(), StoreDir::new("/nix/store"), false).expect("db");
+        let file = dir.path().join("db").join("db.sqlite");
+        let write = |size: i64| {
+            let conn = Connection::open(&file).expect("writer");
+            conn.execute("UPDATE ValidPaths SET narSize = ?1 WHERE id = 1", [size])
+                .expect("update");
+        };
+        let read = |db: &DbBackend, h: &mut Handle| {
+            h.conn
+                .query_row("SELECT narSize FROM ValidPaths WHERE id = 1", [], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .map_err(|e| db.err(&e))
+        };
+        let mut attempts = 0;
+        let size = db
+            .read(|db, h| {
+                attempts += 1;
+                let size = read(db, h);
+                if attempts == 1 {
+                    // Nix writes while the first attempt reads.
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    write(7);
+                }
+                size
+            })
+            .expect("read again");
+        assert_eq!((attempts, size), (2, 7));
+        let mut n = 0;
+        let err = db
+            .read(|db, h| {
+                n += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                write(100 + n);
+                read(db, h)
+            })
+            .expect_err("never the same twice")
+            .to_string();
+        assert!(err.contains("kept changing"), "{err}");
+        assert_eq!(n, i64::try_from(ATTEMPTS).expect("small"));
+        assert!(db.is_valid(&paths[0]).expect("quiet again"));
+    }
+
+    #[test]
+    fn an_unreadable_database_says_permission_denied() {
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert!(unreadable(&denied).starts_with("permission denied"));
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert!(unreadable(&missing).starts_with("no such file"));
     }
 }

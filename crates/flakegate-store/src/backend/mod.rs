@@ -6,3 +6,4 @@
 pub mod attrs_json;
 pub mod cli;
 pub mod db;
+mod db_files;

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use super::log::{Event, Line, human_text, parse_line, strip_ansi};
 use crate::StoreError;
+use crate::command::Invocation;
 use crate::installable::for_nix_build;
-use crate::nix::NIX_FEATURES;
 use crate::nix_version::nix_version;
 
 /// An event and when it arrived, counted from the start of the build.
@@ -34,29 +34,23 @@ pub struct BuildRun {
     pub unreadable_lines: usize,
 }
 
-/// The argument vector of `nix build`: the log format first, then the
-/// user's Nix options, then the installables after `--` (so an installable
-/// can never be taken for an option), each as [`for_nix_build`] gives it.
+/// `nix build`: the log format first, then the user's Nix options (which
+/// are options by the user's choice), then the installables after `--` (so
+/// an installable can never be taken for an option), each as
+/// [`for_nix_build`] gives it for the running Nix.
 #[must_use]
-pub fn build_args(
+pub fn build_command(
     installables: &[String],
     nix_args: &[String],
     drv_means_the_file: bool,
-) -> Vec<String> {
-    let mut args: Vec<String> = NIX_FEATURES.iter().map(|s| (*s).to_owned()).collect();
-    args.extend(
-        ["build", "--log-format", "internal-json", "-v"]
-            .iter()
-            .map(|s| (*s).to_owned()),
-    );
-    args.extend_from_slice(nix_args);
-    args.push("--".into());
-    args.extend(
-        installables
-            .iter()
-            .map(|i| for_nix_build(i, drv_means_the_file)),
-    );
-    args
+) -> Invocation {
+    Invocation::nix(&["build", "--log-format", "internal-json", "-v"])
+        .options(nix_args.iter().cloned())
+        .operands(
+            installables
+                .iter()
+                .map(|i| for_nix_build(i, drv_means_the_file)),
+        )
 }
 
 /// Runs `nix build` on `installables` and collects its event stream. `human`
@@ -69,22 +63,16 @@ pub fn run_build(
     nix_args: &[String],
     human: &mut dyn FnMut(&str),
 ) -> Result<BuildRun, StoreError> {
-    let args = build_args(installables, nix_args, nix_version()?.drv_means_the_file());
+    let invocation = build_command(installables, nix_args, nix_version()?.drv_means_the_file());
     let command = format!("nix build {}", installables.join(" "));
     let started = Instant::now();
-    let reader = duct::cmd("nix", &args)
+    let reader = invocation
+        .expression()?
         .stderr_to_stdout()
         .stdin_null()
         .unchecked()
         .reader()
-        .map_err(|e| StoreError::Nix {
-            command: command.clone(),
-            message: if e.kind() == std::io::ErrorKind::NotFound {
-                "nix not found on PATH; is Nix installed?".into()
-            } else {
-                e.to_string()
-            },
-        })?;
+        .map_err(|e| invocation.spawn_error(&e))?;
     let mut events = Vec::new();
     let mut errors = Vec::new();
     let mut unreadable_lines = 0;
@@ -153,9 +141,11 @@ mod tests {
             ".#pkg".to_owned(),
             "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-y".to_owned(),
         ];
-        let old = build_args(&given, &[], false);
+        let old = build_command(&given, &[], false).argv().expect("argv");
         assert_eq!(installables(&old), given);
-        let new = build_args(&given, &["--no-link".to_owned()], true);
+        let new = build_command(&given, &["--no-link".to_owned()], true)
+            .argv()
+            .expect("argv");
         assert_eq!(
             installables(&new),
             [

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::nix::NIX_FEATURES;
+use crate::StoreError;
+use crate::command::Invocation;
 
 /// Which Nix frontend evaluates a benchmark. It is fixed per benchmark: the
 /// same attribute costs more through `nix eval` (flake loading, the
@@ -64,34 +65,38 @@ impl EvalCommand {
         }
     }
 
-    /// The arguments after the program. The flake form evaluates the
-    /// derivation's `drvPath`, which instantiates it (and everything it
-    /// depends on) like a build would, without building; the eval cache is
-    /// off so every run evaluates (a cached run reports `nrThunks = 3`).
+    /// The command. The flake form evaluates the derivation's `drvPath`,
+    /// which instantiates it (and everything it depends on) like a build
+    /// would, without building; the eval cache is off so every run evaluates
+    /// (a cached run reports `nrThunks = 3`). The flake reference and the
+    /// file are operands, after the end of options.
     #[must_use]
-    pub fn args(&self) -> Vec<String> {
+    pub fn invocation(&self) -> Invocation {
         match self.frontend {
-            Frontend::NixEval => {
-                let mut args: Vec<String> = NIX_FEATURES.iter().map(|s| (*s).to_owned()).collect();
-                args.extend([
-                    "eval".to_owned(),
-                    "--no-eval-cache".to_owned(),
-                    "--raw".to_owned(),
-                    format!("{}#{}.drvPath", self.source, self.attr),
-                ]);
-                args
-            }
-            Frontend::NixInstantiate => {
-                vec![self.source.clone(), "-A".to_owned(), self.attr.clone()]
-            }
+            Frontend::NixEval => Invocation::nix(&["eval", "--no-eval-cache", "--raw"])
+                .operand(format!("{}#{}.drvPath", self.source, self.attr)),
+            Frontend::NixInstantiate => Invocation::nix_instantiate()
+                .options(["-A", &self.attr])
+                .operand(self.source.clone()),
         }
+    }
+
+    /// The arguments after the program; an error names a source Nix would
+    /// read as an option.
+    pub fn args(&self) -> Result<Vec<String>, StoreError> {
+        self.invocation().argv()
     }
 
     /// The command as a shell would run it, e.g. for hyperfine.
     #[must_use]
     pub fn display(&self) -> String {
+        let invocation = self.invocation();
+        // A refused source is shown as given; running it fails, naming it.
+        let Ok(args) = invocation.argv() else {
+            return invocation.display();
+        };
         let mut parts = vec![self.program().to_owned()];
-        parts.extend(self.args().iter().map(|a| shell_quote(a)));
+        parts.extend(args.iter().map(|a| shell_quote(a)));
         parts.join(" ")
     }
 }
@@ -120,14 +125,17 @@ mod tests {
         assert_eq!(
             c.display(),
             "nix --extra-experimental-features 'nix-command flakes' eval --no-eval-cache --raw \
-             path:/src/f#packages.x86_64-linux.default.drvPath"
+             -- path:/src/f#packages.x86_64-linux.default.drvPath"
         );
     }
 
     #[test]
     fn file_commands_instantiate() {
         let c = EvalCommand::file("default.nix", "hosts.web");
-        assert_eq!(c.display(), "nix-instantiate default.nix -A hosts.web");
+        assert_eq!(c.display(), "nix-instantiate -A hosts.web -- default.nix");
+        let dashed = EvalCommand::file("-f", "x");
+        assert!(dashed.args().is_err());
+        assert_eq!(dashed.display(), "nix-instantiate -A x -f");
         assert_eq!(shell_quote("it's"), "'it'\\''s'");
         assert_eq!(shell_quote(""), "''");
     }

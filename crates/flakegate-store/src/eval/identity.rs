@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Frontend;
 use crate::StoreError;
-use crate::nix::{run, run_nix};
+use crate::command::{Invocation, Program};
 
 /// `nix (Nix) 2.8.0` → Nix 2.8.0; `nix (Lix, like Nix) 2.91.1` → Lix 2.91.1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,10 +46,11 @@ pub fn parse_version_line(text: &str) -> Option<NixIdentity> {
 /// The identity of the Nix that `frontend` runs.
 pub fn identity(frontend: Frontend) -> Result<NixIdentity, StoreError> {
     let program = match frontend {
-        Frontend::NixEval => "nix",
-        Frontend::NixInstantiate => "nix-instantiate",
+        Frontend::NixEval => Program::Nix,
+        Frontend::NixInstantiate => Program::NixInstantiate,
     };
-    let out = run(program, &["--version".to_owned()])?;
+    let out = Invocation::new(program).option("--version").run()?;
+    let program = program.name();
     let text = String::from_utf8_lossy(&out);
     parse_version_line(&text).ok_or_else(|| StoreError::BadNixJson {
         command: format!("{program} --version"),
@@ -60,9 +61,10 @@ pub fn identity(frontend: Frontend) -> Result<NixIdentity, StoreError> {
 /// The system Nix evaluates for on this machine. Flakes cannot ask
 /// (`builtins.currentSystem` is impure), so it is asked once here.
 pub fn current_system() -> Result<String, StoreError> {
-    let args = ["--eval", "--json", "--expr", "builtins.currentSystem"].map(str::to_owned);
     let command = "nix-instantiate --eval --expr builtins.currentSystem";
-    let out = run("nix-instantiate", &args)?;
+    let out = Invocation::nix_instantiate()
+        .options(["--eval", "--json", "--expr", "builtins.currentSystem"])
+        .run()?;
     serde_json::from_slice(&out).map_err(|e| StoreError::BadNixJson {
         command: command.to_owned(),
         reason: e.to_string(),
@@ -72,16 +74,10 @@ pub fn current_system() -> Result<String, StoreError> {
 /// What `flakegate bench FLAKE` measures without `--attr`: the toplevel of
 /// every NixOS configuration, or else `packages.<system>.default`.
 pub fn default_flake_attrs(flake: &str, system: &str) -> Result<Vec<String>, StoreError> {
-    let args = [
-        "eval",
-        "--no-eval-cache",
-        "--json",
-        &format!("{flake}#nixosConfigurations"),
-        "--apply",
-        "builtins.attrNames",
-    ]
-    .map(str::to_owned);
-    match run_nix(&args) {
+    let command = Invocation::nix(&["eval", "--no-eval-cache", "--json"])
+        .options(["--apply", "builtins.attrNames"])
+        .operand(format!("{flake}#nixosConfigurations"));
+    match command.run() {
         Ok(out) => {
             let names: Vec<String> =
                 serde_json::from_slice(&out).map_err(|e| StoreError::BadNixJson {

@@ -7,7 +7,7 @@
 //! reaped, so one sample's peak RSS would hide behind an earlier one's).
 
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -41,9 +41,9 @@ pub fn measure(command: &EvalCommand) -> Result<Measurement, StoreError> {
     let dir = tempfile::tempdir().map_err(|e| StoreError::io("temporary directory", e))?;
     let stats_file = dir.path().join("stats.json");
 
-    let mut child = Command::new(command.program());
+    let invocation = command.invocation();
+    let mut child = invocation.std_command()?;
     child
-        .args(command.args())
         .env("NIX_SHOW_STATS", "1")
         .env("NIX_SHOW_STATS_PATH", &stats_file)
         .stdin(Stdio::null())
@@ -52,10 +52,9 @@ pub fn measure(command: &EvalCommand) -> Result<Measurement, StoreError> {
     let started = Instant::now();
     let mut child = child.spawn().map_err(|e| StoreError::Nix {
         command: display.clone(),
-        message: if e.kind() == std::io::ErrorKind::NotFound {
-            format!("{} not found on PATH; is Nix installed?", command.program())
-        } else {
-            e.to_string()
+        message: match invocation.spawn_error(&e) {
+            StoreError::Nix { message, .. } => message,
+            other => other.to_string(),
         },
     })?;
     // Drain both pipes while the child runs, so a chatty child never blocks.

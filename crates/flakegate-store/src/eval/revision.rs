@@ -23,6 +23,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::StoreError;
+use crate::command::{Invocation, Program};
 use crate::git::run as git;
 
 /// The two sides of an A/B comparison.
@@ -51,18 +52,8 @@ pub fn export(flake_dir: &Path, rev: &str, into: &Path) -> Result<Sides, ExportE
     let prefix = git(flake_dir, &["rev-parse", "--show-prefix"])?
         .trim()
         .to_owned();
-    let commit = git(
-        &top,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            &format!("{rev}^{{commit}}"),
-        ],
-    )
-    .map_err(|_| failure(rev, format!("no such revision in {}", top.display())))?
-    .trim()
-    .to_owned();
+    let commit = crate::git::commit(&top, rev)
+        .map_err(|_| failure(rev, format!("no such revision in {}", top.display())))?;
 
     let a = into.join("revision");
     let b = into.join("worktree");
@@ -102,26 +93,14 @@ fn failure(input: &str, message: String) -> ExportError {
 }
 
 fn archive(top: &Path, commit: &str, into: &Path) -> Result<(), StoreError> {
-    let git = duct::cmd(
-        "git",
-        [
-            "-C".to_owned(),
-            top.display().to_string(),
-            "archive".to_owned(),
-            "--format=tar".to_owned(),
-            commit.to_owned(),
-        ],
-    );
-    let tar = duct::cmd(
-        "tar",
-        [
-            "-x".to_owned(),
-            "-f".to_owned(),
-            "-".to_owned(),
-            "-C".to_owned(),
-            into.display().to_string(),
-        ],
-    );
+    let git = Invocation::git(top)
+        .options(["archive", "--format=tar"])
+        .operand(commit)
+        .expression()?;
+    let tar = Invocation::new(Program::Tar)
+        .options(["-x", "-f", "-", "-C"])
+        .option(into.display().to_string())
+        .expression()?;
     git.pipe(tar)
         .stderr_capture()
         .stdout_null()
