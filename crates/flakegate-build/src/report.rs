@@ -53,3 +53,22 @@ pub struct BuildReport {
 }
 
 flakegate_report::impl_report!(BuildReport, "build", SCHEMA);
+
+/// A history line's figures: the build's wall time, the derivations built
+/// and failed, the paths substituted.
+impl flakegate_report::KeyFigures for BuildReport {
+    fn figures(&self) -> Vec<flakegate_report::Figure> {
+        use flakegate_report::{Figure, GateId, Unit};
+        #[allow(clippy::cast_precision_loss)]
+        let n = |v: usize| v as f64;
+        vec![
+            Figure::new("buildTime", "build time", Unit::Seconds, self.wall)
+                .judged_by(&[GateId::MaxBuildTime, GateId::WarnBuildTime]),
+            Figure::new("built", "built", Unit::Derivations, n(self.built))
+                .judged_by(&[GateId::MaxBuilt]),
+            Figure::new("failed", "failed", Unit::Derivations, n(self.failed))
+                .judged_by(&[GateId::BuildFailures]),
+            Figure::new("substituted", "substituted", Unit::Paths, n(self.substituted)),
+        ]
+    }
+}
