@@ -181,72 +181,10 @@ mod tests {
     use super::*;
     use crate::series::series;
     use crate::series::tests::line;
+    use flakegate_testkit::picture::{self, Rgb};
 
-    /// The chart rasterised as a person sees it (text aside: no fonts).
-    fn raster(svg: &str) -> resvg::tiny_skia::Pixmap {
-        let mut options = resvg::usvg::Options::default();
-        let db = options.fontdb_mut();
-        db.load_system_fonts();
-        // The generic families default to Windows' fonts: map them to any
-        // font this machine has.
-        let family = db.faces().find_map(|f| f.families.first().map(|(n, _)| n.clone()));
-        if let Some(family) = family {
-            db.set_sans_serif_family(&family);
-            db.set_monospace_family(&family);
-        }
-        let tree = resvg::usvg::Tree::from_str(svg, &options)
-            .expect("the chart is valid SVG");
-        let mut pixmap = resvg::tiny_skia::Pixmap::new(WIDTH, HEIGHT).expect("pixmap");
-        resvg::render(&tree, resvg::tiny_skia::Transform::default(), &mut pixmap.as_mut());
-        pixmap
-    }
-
-    /// The content of every `<text>` element.
-    pub(crate) fn texts(svg: &str) -> Vec<String> {
-        svg.split("<text")
-            .skip(1)
-            .filter_map(|t| {
-                let body = &t[t.find('>')? + 1..t.find("</text>")?];
-                Some(body.trim().to_owned())
-            })
-            .collect()
-    }
-
-    fn close(a: resvg::tiny_skia::PremultipliedColorU8, c: RGBColor) -> bool {
-        let d = |x: u8, y: u8| x.abs_diff(y) <= 10;
-        a.alpha() == 255 && d(a.red(), c.0) && d(a.green(), c.1) && d(a.blue(), c.2)
-    }
-
-    /// The rows where `color` runs across most of the plot: a limit line.
-    fn line_rows(p: &resvg::tiny_skia::Pixmap, color: RGBColor) -> Vec<u32> {
-        (0..p.height())
-            .filter(|&y| {
-                let n = (0..p.width())
-                    .filter(|&x| p.pixel(x, y).is_some_and(|c| close(c, color)))
-                    .count();
-                n > usize::try_from(p.width() / 2).unwrap_or(usize::MAX)
-            })
-            .collect()
-    }
-
-    /// The centre of the pixels of `color` off the rows `away` (a dot).
-    fn dot(p: &resvg::tiny_skia::Pixmap, color: RGBColor, away: &[u32]) -> (f64, f64) {
-        let mut found = Vec::new();
-        for y in 0..p.height() {
-            if away.iter().any(|r| r.abs_diff(y) <= 3) {
-                continue;
-            }
-            for x in 0..p.width() {
-                if p.pixel(x, y).is_some_and(|c| close(c, color)) {
-                    found.push((f64::from(x), f64::from(y)));
-                }
-            }
-        }
-        assert!(found.len() >= 20, "no dot of {color:?}: {} pixels", found.len());
-        #[allow(clippy::cast_precision_loss)]
-        let n = found.len() as f64;
-        let (sx, sy) = found.iter().fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
-        (sx / n, sy / n)
+    fn rgb(c: RGBColor) -> Rgb {
+        (c.0, c.1, c.2)
     }
 
     #[test]
@@ -258,21 +196,23 @@ mod tests {
         ];
         let s = &series(&lines)[0];
         let svg = svg(s).expect("svg");
-        let p = raster(&svg);
-        let max = line_rows(&p, FAIL_COLOR);
-        let warn = line_rows(&p, WARN_COLOR);
+        let p = picture::raster(&svg);
+        let max = picture::line_rows(&p, rgb(FAIL_COLOR));
+        let warn = picture::line_rows(&p, rgb(WARN_COLOR));
         assert!(!max.is_empty() && !warn.is_empty(), "{max:?} {warn:?}");
         let (max_y, warn_y) = (f64::from(max[0]), f64::from(warn[0]));
         // Up is larger: the 3000-byte limit is above the 2000-byte one.
         assert!(max_y < warn_y, "max {max_y}, warn {warn_y}");
-        let pass = dot(&p, PASS_COLOR, &[]);
-        let warned = dot(&p, WARN_COLOR, &warn);
-        let failed = dot(&p, FAIL_COLOR, &max);
+        let pass = picture::dots(&p, rgb(PASS_COLOR), &[]);
+        let warned = picture::dots(&p, rgb(WARN_COLOR), &warn);
+        let failed = picture::dots(&p, rgb(FAIL_COLOR), &max);
+        assert_eq!((pass.len(), warned.len(), failed.len()), (1, 1, 1));
+        let (pass, warned, failed) = (pass[0], warned[0], failed[0]);
         assert!(pass.0 < warned.0 && warned.0 < failed.0, "runs left to right");
         assert!(pass.1 > warn_y, "1000 bytes: under both limits");
         assert!(warned.1 < warn_y && warned.1 > max_y, "2500: between");
         assert!(failed.1 < max_y, "3500: over the max");
-        let texts = texts(&svg);
+        let texts = picture::texts(&svg);
         for text in [
             "aaaaaaa",
             "ccccccc",
