@@ -134,7 +134,12 @@ impl flakegate_report::KeyFigures for BenchReport {
                     Figure::new("evalTime", "eval time", Unit::Seconds, b.wall.median)
                         .judged_by(&[GateId::MaxTime]),
                     Figure::new("evalCpuTime", "eval CPU time", Unit::Seconds, b.cpu.median),
-                    Figure::new("evalMaxRss", "eval peak memory", Unit::Bytes, b.max_rss.median),
+                    Figure::new(
+                        "evalMaxRss",
+                        "eval peak memory",
+                        Unit::Bytes,
+                        b.max_rss.median,
+                    ),
                 ]
                 .map(|f| f.with_subject(&b.name))
             })

@@ -68,7 +68,12 @@ impl flakegate_report::KeyFigures for BuildReport {
                 .judged_by(&[GateId::MaxBuilt]),
             Figure::new("failed", "failed", Unit::Derivations, n(self.failed))
                 .judged_by(&[GateId::BuildFailures]),
-            Figure::new("substituted", "substituted", Unit::Paths, n(self.substituted)),
+            Figure::new(
+                "substituted",
+                "substituted",
+                Unit::Paths,
+                n(self.substituted),
+            ),
         ]
     }
 }

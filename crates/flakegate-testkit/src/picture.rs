@@ -25,7 +25,11 @@ pub fn raster(svg: &str) -> Pixmap {
     let tree = resvg::usvg::Tree::from_str(svg, &options).expect("valid SVG");
     let size = tree.size().to_int_size();
     let mut pixmap = Pixmap::new(size.width(), size.height()).expect("pixmap");
-    resvg::render(&tree, resvg::tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::default(),
+        &mut pixmap.as_mut(),
+    );
     pixmap
 }
 

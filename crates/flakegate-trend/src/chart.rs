@@ -77,7 +77,11 @@ fn draw(series: &Series, out: &mut String) -> Result<(), Box<dyn std::error::Err
     let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
     let axis = scale(series.unit, hi.abs().max(lo.abs()));
     let (lo, hi) = (lo / axis.divisor, hi / axis.divisor);
-    let span = if hi > lo { hi - lo } else { hi.abs().max(1.0) * 0.2 };
+    let span = if hi > lo {
+        hi - lo
+    } else {
+        hi.abs().max(1.0) * 0.2
+    };
     // Room under the lowest point and above the highest for its label.
     let y_range = (lo - span * 0.15)..(hi + span * 0.25);
     let x_range = -0.5..(n.max(1) as f64 - 0.5);
@@ -146,13 +150,12 @@ fn draw(series: &Series, out: &mut String) -> Result<(), Box<dyn std::error::Err
         ))?
         .label(series.label.clone())
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], VALUE_COLOR));
-    chart.draw_series(points.iter().enumerate().map(|(i, p)| {
-        Circle::new(
-            (x(i), y(p.value)),
-            5,
-            status_color(p.status).filled(),
-        )
-    }))?;
+    chart.draw_series(
+        points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Circle::new((x(i), y(p.value)), 5, status_color(p.status).filled())),
+    )?;
     chart.draw_series(points.iter().enumerate().map(|(i, p)| {
         // Above the dot, clear of it.
         EmptyElement::at((x(i), y(p.value)))
@@ -208,7 +211,10 @@ mod tests {
         let failed = picture::dots(&p, rgb(FAIL_COLOR), &max);
         assert_eq!((pass.len(), warned.len(), failed.len()), (1, 1, 1));
         let (pass, warned, failed) = (pass[0], warned[0], failed[0]);
-        assert!(pass.0 < warned.0 && warned.0 < failed.0, "runs left to right");
+        assert!(
+            pass.0 < warned.0 && warned.0 < failed.0,
+            "runs left to right"
+        );
         assert!(pass.1 > warn_y, "1000 bytes: under both limits");
         assert!(warned.1 < warn_y && warned.1 > max_y, "2500: between");
         assert!(failed.1 < max_y, "3500: over the max");

@@ -71,7 +71,10 @@ fn write_pictures(dir: &std::path::Path, report: &TrendReport) -> anyhow::Result
         let chart = flakegate_trend::chart::svg(s)?;
         output::write_file(&dir.join(format!("{}.svg", s.slug())), chart.as_bytes())?;
         if let Some(badge) = flakegate_trend::badge::of(s) {
-            output::write_file(&dir.join(format!("badge-{}.svg", s.slug())), badge.as_bytes())?;
+            output::write_file(
+                &dir.join(format!("badge-{}.svg", s.slug())),
+                badge.as_bytes(),
+            )?;
         }
     }
     Ok(())

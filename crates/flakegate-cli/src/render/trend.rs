@@ -17,6 +17,7 @@ impl Render for TrendReport {
             out.push_str(&format!("\n{}\n", paint.bold(&heading(s))));
             for (i, p) in s.points.iter().enumerate() {
                 let status = match p.status {
+                    _ if p.limits.is_empty() => String::new(),
                     Status::Fail => paint.red("fail"),
                     Status::Warn => paint.yellow("warn"),
                     other => other.word().to_owned(),
@@ -60,8 +61,11 @@ impl Render for TrendReport {
                 s.tool,
                 s.unit.value(last.value),
                 limits(s.unit, last),
-                delta(s.unit, (s.points.len() > 1).then(|| last.value - first.value)),
-                last.status.emoji()
+                delta(
+                    s.unit,
+                    (s.points.len() > 1).then(|| last.value - first.value)
+                ),
+                verdict(last)
             ));
         }
         for s in &self.series {
@@ -77,7 +81,7 @@ impl Render for TrendReport {
                     s.unit.value(p.value),
                     limits(s.unit, p),
                     delta(s.unit, p.delta),
-                    p.status.emoji()
+                    verdict(p)
                 ));
             }
         }
@@ -91,6 +95,15 @@ impl Render for TrendReport {
             counted(self.series.len(), "metric", "metrics"),
             counted(self.runs, "run", "runs")
         )
+    }
+}
+
+/// The point's verdict, or `–` when no gate judged it.
+fn verdict(p: &Point) -> &'static str {
+    if p.limits.is_empty() {
+        "–"
+    } else {
+        p.status.emoji()
     }
 }
 
