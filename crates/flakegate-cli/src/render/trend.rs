@@ -63,7 +63,7 @@ impl Render for TrendReport {
                 limits(s.unit, last),
                 delta(
                     s.unit,
-                    (s.points.len() > 1).then(|| last.value - first.value)
+                    (s.points.len() > 1).then_some(last.value - first.value)
                 ),
                 verdict(last)
             ));
