@@ -262,6 +262,25 @@ mod tests {
     }
 
     #[test]
+    fn concurrent_appends_never_interleave() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("history.jsonl");
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for _ in 0..50 {
+                        append(&file, &line(4096.0)).expect("append");
+                    }
+                });
+            }
+        });
+        let text = std::fs::read_to_string(&file).expect("read");
+        let read: Vec<_> = lines(&text).collect();
+        assert_eq!(read.len(), 200);
+        assert!(read.iter().all(|(_, r)| r.is_ok()), "a line was torn");
+    }
+
+    #[test]
     fn a_torn_last_line_is_named_and_the_next_append_stands_alone() {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("history.jsonl");
