@@ -9,6 +9,7 @@ let
     sbom = "Export a CycloneDX 1.6 or SPDX 2.3 SBOM of a closure or a derivation graph: nix run .#sbom -- INSTALLABLE";
     build = "Build with a per-derivation profile, critical path and build-time gates: nix run .#build -- INSTALLABLE";
     cache = "Binary-cache hit rate of what an installable needs, without building: nix run .#cache -- INSTALLABLE";
+    trend = "Tables, SVG charts and badges of the runs recorded by --history: nix run .#trend -- FILE... --svg-dir DIR";
   };
 
   subcommandApp = name: description: {

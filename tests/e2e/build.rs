@@ -158,6 +158,8 @@ fn profile_gates_trace_and_baseline_of_a_real_build() {
 #[test]
 fn max_built_and_failed_builds_exit_1() {
     let drv = sleepers(true);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let history = dir.path().join("build.jsonl");
     let out = run(&[
         "build",
         &drv,
@@ -165,10 +167,24 @@ fn max_built_and_failed_builds_exit_1() {
         "0",
         "--color",
         "never",
+        "--history",
+        history.to_str().expect("utf-8"),
         "--",
         "--no-link",
     ]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let line: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&history).expect("history"))
+            .expect("one JSON line");
+    assert_eq!(line["tool"], "build");
+    assert_eq!(line["status"], "fail");
+    let figures = line["figures"].as_array().expect("figures");
+    let failed = figures
+        .iter()
+        .find(|f| f["metric"] == "failed")
+        .expect("failed");
+    assert!(failed["value"].as_f64() >= Some(1.0), "{failed}");
+    assert_eq!(failed["gates"][0], "buildFailures");
     let text = stdout(&out);
     assert!(text.contains("FAILED"), "{text}");
     assert!(text.contains("FAIL    build failures"), "{text}");

@@ -87,7 +87,18 @@ fn hit_rate_gates_exit_1_exactly_below_the_minimum() {
     let f = kit::cache_fixture(&["mid"]);
     let (status, r, _) = report(&[&f.top_drv, "--cache", &f.url, "--min-hit-rate", "60%"]);
     assert_eq!((status, r["status"].as_str()), (0, Some("pass")));
-    let (status, r, _) = report(&[&f.top_drv, "--cache", &f.url, "--min-hit-rate", "60.01%"]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let history = dir.path().join("cache.jsonl");
+    let h = history.to_str().expect("utf-8");
+    let (status, r, _) = report(&[
+        &f.top_drv,
+        "--cache",
+        &f.url,
+        "--min-hit-rate",
+        "60.01%",
+        "--history",
+        h,
+    ]);
     assert_eq!((status, r["status"].as_str()), (1, Some("fail")));
     let (status, r, _) = report(&[&f.top_drv, "--cache", &f.url, "--warn-hit-rate", "70%"]);
     assert_eq!((status, r["status"].as_str()), (0, Some("warn")));
@@ -99,8 +110,24 @@ fn hit_rate_gates_exit_1_exactly_below_the_minimum() {
         "--by-bytes",
         "--min-hit-rate",
         "100%",
+        "--history",
+        h,
     ]);
     assert_eq!((status, r["hitRateBytes"].as_f64()), (0, Some(100.0)));
+    // One history line per run; the gates judge the rate the run gated on.
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&history)
+        .expect("history")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["status"], "fail");
+    assert_eq!(lines[0]["figures"][0]["metric"], "hitRate");
+    assert_eq!(lines[0]["figures"][0]["value"], 60.0);
+    assert_eq!(lines[0]["figures"][0]["gates"][0], "minHitRate");
+    assert_eq!(lines[1]["figures"][1]["metric"], "hitRateBytes");
+    assert_eq!(lines[1]["figures"][1]["gates"][0], "minHitRate");
+    assert!(lines[1]["figures"][0].get("gates").is_none());
 }
 
 #[test]

@@ -257,7 +257,7 @@ fn outputs_that_need_no_input_evaluate_offline() {
     assert_eq!(
         names(&apps),
         [
-            "bench", "build", "cache", "closure", "default", "diff", "sbom"
+            "bench", "build", "cache", "closure", "default", "diff", "sbom", "trend"
         ]
     );
     let checks = eval_offline(&flake, "checks.x86_64-linux", Some("builtins.attrNames"));
@@ -395,7 +395,7 @@ fn apps_run_flakegate_and_its_subcommands() {
     assert_success("nix run .#diff -- --help", &app);
     assert_eq!(stdout(&app), stdout(&util::run(&["diff", "--help"])));
 
-    for name in ["build", "cache"] {
+    for name in ["build", "cache", "trend"] {
         let app = run(stand_ins.nix("run", name).args(["--", "--help"]));
         assert_success(&format!("nix run .#{name} -- --help"), &app);
         assert_eq!(stdout(&app), stdout(&util::run(&[name, "--help"])));
@@ -407,7 +407,7 @@ fn apps_run_flakegate_and_its_subcommands() {
 
     // Every app says what it does.
     for name in [
-        "default", "closure", "diff", "bench", "sbom", "build", "cache",
+        "default", "closure", "diff", "bench", "sbom", "build", "cache", "trend",
     ] {
         let out = run(stand_ins
             .nix(

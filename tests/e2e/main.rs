@@ -16,5 +16,6 @@ mod lint;
 mod lock;
 mod report;
 mod sbom;
+mod trend;
 mod usage;
 mod util;

@@ -121,3 +121,28 @@ pub struct Comparison {
     /// The revision's own measurements, in an A/B run.
     pub revision: Option<Box<Benchmark>>,
 }
+
+/// A history line's figures: per benchmark, the median wall and CPU times
+/// and the median peak memory.
+impl flakegate_report::KeyFigures for BenchReport {
+    fn figures(&self) -> Vec<flakegate_report::Figure> {
+        use flakegate_report::{Figure, GateId, Unit};
+        self.benchmarks
+            .iter()
+            .flat_map(|b| {
+                [
+                    Figure::new("evalTime", "eval time", Unit::Seconds, b.wall.median)
+                        .judged_by(&[GateId::MaxTime]),
+                    Figure::new("evalCpuTime", "eval CPU time", Unit::Seconds, b.cpu.median),
+                    Figure::new(
+                        "evalMaxRss",
+                        "eval peak memory",
+                        Unit::Bytes,
+                        b.max_rss.median,
+                    ),
+                ]
+                .map(|f| f.with_subject(&b.name))
+            })
+            .collect()
+    }
+}

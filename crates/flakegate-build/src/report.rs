@@ -53,3 +53,35 @@ pub struct BuildReport {
 }
 
 flakegate_report::impl_report!(BuildReport, "build", SCHEMA);
+
+/// A history line's figures: the build's wall time, the derivations built
+/// and failed, the paths substituted.
+impl flakegate_report::KeyFigures for BuildReport {
+    fn figures(&self) -> Vec<flakegate_report::Figure> {
+        use flakegate_report::{Figure, GateId, Unit};
+        #[allow(clippy::cast_precision_loss)]
+        let n = |v: usize| v as f64;
+        // As the gate counts failures: a failed `nix build` with no failed
+        // derivation (an evaluation error) counts one.
+        let failed = self
+            .gates
+            .iter()
+            .find(|g| g.gate == GateId::BuildFailures)
+            .and_then(|g| g.actual)
+            .unwrap_or(n(self.failed));
+        vec![
+            Figure::new("buildTime", "build time", Unit::Seconds, self.wall)
+                .judged_by(&[GateId::MaxBuildTime, GateId::WarnBuildTime]),
+            Figure::new("built", "built", Unit::Derivations, n(self.built))
+                .judged_by(&[GateId::MaxBuilt]),
+            Figure::new("failed", "failed", Unit::Derivations, failed)
+                .judged_by(&[GateId::BuildFailures]),
+            Figure::new(
+                "substituted",
+                "substituted",
+                Unit::Paths,
+                n(self.substituted),
+            ),
+        ]
+    }
+}

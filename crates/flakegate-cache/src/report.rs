@@ -102,3 +102,32 @@ pub struct CacheReport {
 }
 
 flakegate_report::impl_report!(CacheReport, "cache", SCHEMA);
+
+/// A history line's figures: the hit rate by path count and by NAR bytes;
+/// the hit-rate gates judge the one the run gated on (`--by-bytes`).
+impl flakegate_report::KeyFigures for CacheReport {
+    fn figures(&self) -> Vec<flakegate_report::Figure> {
+        use flakegate_report::{Figure, GateId, Unit};
+        let rate_gates = [GateId::MinHitRate, GateId::WarnHitRate];
+        let by_bytes = self
+            .gates
+            .iter()
+            .any(|g| rate_gates.contains(&g.gate) && g.subject.as_deref() == Some("by NAR bytes"));
+        let (count_gates, byte_gates): (&[GateId], &[GateId]) = if by_bytes {
+            (&[], &rate_gates)
+        } else {
+            (&rate_gates, &[])
+        };
+        vec![
+            Figure::new("hitRate", "cache hit rate", Unit::Rate, self.hit_rate)
+                .judged_by(count_gates),
+            Figure::new(
+                "hitRateBytes",
+                "cache hit rate by bytes",
+                Unit::Rate,
+                self.hit_rate_bytes,
+            )
+            .judged_by(byte_gates),
+        ]
+    }
+}

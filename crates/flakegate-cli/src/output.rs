@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
-use flakegate_report::{Document, Envelope, write};
+use flakegate_report::{Document, Envelope, HistoryLine, KeyFigures, history, write};
 
 use crate::exit::Outcome;
 use crate::render::{ColorChoice, Paint, Render, use_color};
@@ -32,6 +32,37 @@ pub struct OutputArgs {
     /// When to use colour in the terminal report.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
     pub color: ColorChoice,
+}
+
+/// `--history FILE`, shared by the tools whose runs make a trend (closure,
+/// bench, build, cache): one JSON line per run, appended.
+#[derive(Debug, Clone, Args)]
+pub struct HistoryArgs {
+    /// Append this run's key figures and gates to FILE as one JSON line
+    /// (created if missing; earlier lines are never rewritten). Chart it
+    /// with `flakegate trend FILE`.
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub history: Option<PathBuf>,
+}
+
+impl HistoryArgs {
+    /// Fails now, before any measuring, when FILE's directory is missing or
+    /// FILE is a directory.
+    pub fn check(&self) -> anyhow::Result<()> {
+        if let Some(file) = &self.history {
+            write::check(file)?;
+        }
+        Ok(())
+    }
+
+    /// Appends the run's line, after its report is out: a run that failed
+    /// to report leaves no line.
+    pub fn record<R: KeyFigures>(&self, report: &R, envelope: &Envelope) -> anyhow::Result<()> {
+        if let Some(file) = &self.history {
+            history::append(file, &HistoryLine::of(report, envelope.clone()))?;
+        }
+        Ok(())
+    }
 }
 
 /// The format of the main output.

@@ -103,3 +103,18 @@ pub struct WhyChain {
     /// Root first, target last; empty when nothing matched.
     pub chain: Vec<String>,
 }
+
+/// A history line's figures: the total size and the path count, each with
+/// the gates that judge it.
+impl flakegate_report::KeyFigures for ClosureReport {
+    fn figures(&self) -> Vec<flakegate_report::Figure> {
+        use flakegate_report::{Figure, GateId, Unit};
+        #[allow(clippy::cast_precision_loss)]
+        let (size, paths) = (self.total_size as f64, self.path_count as f64);
+        vec![
+            Figure::new("closureSize", "closure size", Unit::Bytes, size)
+                .judged_by(&[GateId::MaxSize, GateId::WarnSize]),
+            Figure::new("pathCount", "paths", Unit::Paths, paths).judged_by(&[GateId::MaxPaths]),
+        ]
+    }
+}

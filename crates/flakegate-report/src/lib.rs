@@ -11,18 +11,21 @@
 //!   `flakegate report`.
 //! - [`baseline`]: the one schema-checked baseline reader and writer.
 //! - [`write`]: output files that are never half-written nor clobbered.
+//! - [`history`]: one line per run, appended, for `flakegate trend`.
 //!
 //! Nothing here runs `nix`; the CLI fills the envelope from the store crate.
 
 pub mod baseline;
 mod envelope;
 mod gate;
+pub mod history;
 mod status;
 pub mod units;
 pub mod write;
 
 pub use envelope::{Document, Envelope, GitState, format_epoch};
 pub use gate::{Bound, Gate, GateId, Unit};
+pub use history::{Figure, HistoryLine, KeyFigures};
 pub use status::Status;
 
 /// A tool's report, as every renderer and `flakegate report` sees it.

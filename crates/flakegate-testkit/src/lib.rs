@@ -21,6 +21,7 @@ mod binary_cache;
 mod fixtures;
 mod nix;
 mod path_info;
+pub mod picture;
 
 pub use binary_cache::{CacheFixture, CacheServer, Fault, cache_fixture, dry_run, serve};
 pub use fixtures::{

@@ -14,7 +14,7 @@ use flakegate_store::StoreError;
 use flakegate_store::eval::{self, EvalCommand, Frontend, Measurement, revision};
 
 use crate::exit::Outcome;
-use crate::output::{self, OutputArgs};
+use crate::output::{self, HistoryArgs, OutputArgs};
 use crate::render::bench::progress;
 use crate::units::parse_percent;
 
@@ -105,6 +105,8 @@ pub struct BenchArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub history: HistoryArgs,
     /// Also write the measurements in hyperfine's JSON export shape.
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub export_hyperfine: Option<PathBuf>,
@@ -133,6 +135,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<Outcome> {
     let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
     // And every output target: a missing directory fails before it too.
     args.output.check()?;
+    args.history.check()?;
     for file in [&args.save_baseline, &args.export_hyperfine]
         .into_iter()
         .flatten()
@@ -158,6 +161,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<Outcome> {
     let envelope = crate::envelope::of::<BenchReport>(&[&format!("{flake}#")])
         .with_nix_version(Some(report.nix.version.clone()));
     let outcome = output::emit(&report, envelope.clone(), &args.output)?;
+    args.history.record(&report, &envelope)?;
     // Only once the report is out: a run that failed to write it must not
     // have replaced the baseline.
     if let Some(file) = &args.save_baseline {

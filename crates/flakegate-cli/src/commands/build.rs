@@ -14,7 +14,7 @@ use flakegate_store::StoreDir;
 use flakegate_store::build::{ActivityKind, Event, Field, run_build, strip_ansi};
 
 use crate::exit::Outcome;
-use crate::output::{self, OutputArgs};
+use crate::output::{self, HistoryArgs, OutputArgs};
 use crate::units::{parse_duration, parse_percent};
 
 pub const EXAMPLES: &str = "\
@@ -42,6 +42,8 @@ pub struct BuildArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub history: HistoryArgs,
     /// How many of the slowest builds to list.
     #[arg(long, default_value_t = 10, value_name = "N", help_heading = "Output")]
     pub top: usize,
@@ -92,6 +94,7 @@ fn built_derivations(events: &[flakegate_store::build::TimedEvent]) -> Vec<Strin
 
 pub fn run(args: &BuildArgs) -> anyhow::Result<Outcome> {
     args.output.check()?;
+    args.history.check()?;
     for file in [&args.trace, &args.save_baseline].into_iter().flatten() {
         write::check(file)?;
     }
@@ -150,6 +153,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Outcome> {
     let inputs: Vec<&str> = args.installables.iter().map(String::as_str).collect();
     let envelope = crate::envelope::of::<BuildReport>(&inputs);
     let outcome = output::emit(&report, envelope.clone(), &args.output)?;
+    args.history.record(&report, &envelope)?;
     if let Some(file) = &args.save_baseline {
         baseline::write(file, envelope, &Baseline::from_report(&report))?;
     }

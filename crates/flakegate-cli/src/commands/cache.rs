@@ -15,7 +15,7 @@ use flakegate_store::nix_config;
 use super::store_args::BackendArgs;
 
 use crate::exit::Outcome;
-use crate::output::{self, OutputArgs};
+use crate::output::{self, HistoryArgs, OutputArgs};
 use crate::units::{parse_duration, parse_percent};
 
 pub const EXAMPLES: &str = "\
@@ -63,6 +63,8 @@ pub struct CacheArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub history: HistoryArgs,
     /// How many uncached paths to list.
     #[arg(long, default_value_t = 10, value_name = "N", help_heading = "Output")]
     pub top: usize,
@@ -83,6 +85,7 @@ pub struct CacheArgs {
 
 pub fn run(args: &CacheArgs) -> anyhow::Result<Outcome> {
     args.output.check()?;
+    args.history.check()?;
     let config = nix_config::read()?;
     let mut warnings = Vec::new();
     let mut urls = Vec::new();
@@ -169,5 +172,7 @@ pub fn run(args: &CacheArgs) -> anyhow::Result<Outcome> {
     }
     let inputs: Vec<&str> = args.installables.iter().map(String::as_str).collect();
     let envelope = crate::envelope::of::<CacheReport>(&inputs);
-    output::emit(&report, envelope, &args.output)
+    let outcome = output::emit(&report, envelope.clone(), &args.output)?;
+    args.history.record(&report, &envelope)?;
+    Ok(outcome)
 }

@@ -14,7 +14,7 @@ use flakegate_store::{Closure, Detail};
 use super::store_args::BackendArgs;
 
 use crate::exit::Outcome;
-use crate::output::{self, OutputArgs};
+use crate::output::{self, HistoryArgs, OutputArgs};
 use crate::progress::Progress;
 use crate::render::{Paint, Render};
 use crate::units::{parse_percent, parse_size};
@@ -41,6 +41,8 @@ pub struct ClosureArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub history: HistoryArgs,
     /// How many paths the "largest" lists show.
     #[arg(long, default_value_t = 10, value_name = "N", help_heading = "Output")]
     pub top: usize,
@@ -93,6 +95,7 @@ pub fn run(args: &ClosureArgs) -> anyhow::Result<Outcome> {
     }
     let budget = budget(args)?;
     args.output.check()?;
+    args.history.check()?;
     if let Some(file) = &args.save_baseline {
         write::check(file)?;
     }
@@ -137,6 +140,7 @@ pub fn run(args: &ClosureArgs) -> anyhow::Result<Outcome> {
     } else {
         output::emit(&report, envelope.clone(), &args.output)?
     };
+    args.history.record(&report, &envelope)?;
     // Only once the report is out: a run that failed to write it must not
     // have replaced the baseline.
     if let Some(file) = &args.save_baseline {

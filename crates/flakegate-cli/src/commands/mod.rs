@@ -12,6 +12,7 @@ mod lock;
 mod report;
 mod sbom;
 mod store_args;
+mod trend;
 
 use clap::Subcommand;
 
@@ -60,6 +61,10 @@ pub enum Command {
     /// graph.
     #[command(after_help = sbom::EXAMPLES)]
     Sbom(sbom::SbomArgs),
+    /// Chart the runs recorded by --history: a table per metric over the
+    /// runs, an SVG chart per metric with its limits, and README badges.
+    #[command(after_help = trend::EXAMPLES)]
+    Trend(trend::TrendArgs),
 }
 
 pub fn dispatch(command: Command) -> anyhow::Result<Outcome> {
@@ -74,5 +79,6 @@ pub fn dispatch(command: Command) -> anyhow::Result<Outcome> {
         Command::Licenses(args) => licenses::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Sbom(args) => sbom::run(&args),
+        Command::Trend(args) => trend::run(&args),
     }
 }

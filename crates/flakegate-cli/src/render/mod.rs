@@ -14,6 +14,7 @@ pub mod lint;
 pub mod lock;
 pub mod style;
 pub mod summary;
+pub mod trend;
 
 use clap::ValueEnum;
 use flakegate_report::Report;
