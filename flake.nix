@@ -96,10 +96,15 @@
       # Check builders for other flakes' `checks`. Every builder takes the
       # caller's `pkgs` (only its system is used), which picks the flakegate
       # package that runs the check; see nix/lib.nix and docs/flake.md.
-      lib = builtins.mapAttrs (
-        name: _: args:
-        (libFor args.pkgs).${name} args
-      ) (import ./nix/lib.nix { flakegate = null; });
+      lib =
+        builtins.mapAttrs (
+          name: _: args:
+          (libFor args.pkgs).${name} args
+        ) (import ./nix/lib.nix { flakegate = null; })
+        // {
+          # Needs no package and no pkgs: it only reads the names of checks.
+          githubMatrix = import ./nix/github-matrix.nix;
+        };
 
       templates = {
         ci = {

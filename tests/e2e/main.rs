@@ -12,5 +12,7 @@ mod lint;
 mod lock;
 mod report;
 mod sbom;
+mod template;
 mod usage;
 mod util;
+mod workflows;
