@@ -222,7 +222,7 @@ fn the_ci_template_workflows_only_invoke_flake_outputs() {
                 "nix flake check ",
                 "nix flake update",
                 "nix build -L \".#$ATTR\"",
-                "echo \"matrix=$(nix eval --json .#githubMatrix)\" >> \"$GITHUB_OUTPUT\"",
+                "nix eval --raw .#githubMatrix --apply 'm: \"matrix=\" + builtins.toJSON m + \"\\n\"' | tee -a \"$GITHUB_OUTPUT\"",
                 "nix run .#",
             ];
             assert!(
@@ -243,12 +243,32 @@ fn the_ci_template_workflows_only_invoke_flake_outputs() {
     assert!(runs >= 12, "only {runs} run: steps found");
 }
 
-/// The `run:` values of a workflow: one line each in these workflows.
+/// The commands of a workflow's `run:` values: a one-line value, or a
+/// folded one (`>-`), whose lines YAML joins with spaces.
 fn run_commands(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|line| line.trim().strip_prefix("run: "))
-        .map(str::to_owned)
-        .collect()
+    let lines: Vec<&str> = text.lines().collect();
+    let mut commands = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(value) = line.trim_start().strip_prefix("run: ") else {
+            continue;
+        };
+        if value != ">-" {
+            assert!(
+                !value.starts_with(['|', '>']),
+                "a block scalar this test does not read: {line}"
+            );
+            commands.push(value.to_owned());
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        let folded: Vec<&str> = lines[i + 1..]
+            .iter()
+            .take_while(|l| l.len() - l.trim_start().len() > indent && !l.trim().is_empty())
+            .map(|l| l.trim())
+            .collect();
+        commands.push(folded.join(" "));
+    }
+    commands
 }
 
 /// The `.yml` files of a directory, sorted.

