@@ -76,3 +76,52 @@ fn both_linters_reject_a_faulty_workflow() {
         assert!(text.contains("artipacked"), "{text}");
     }
 }
+
+/// What the linters do not require but the template promises: no
+/// permission at the top level, superseded runs cancelled, every action
+/// pinned by a full commit hash with its version in a comment, the store
+/// cached between runs.
+#[test]
+fn shipped_workflows_are_least_privilege_pinned_and_cancel_superseded_runs() {
+    let pinned =
+        regex::Regex::new(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+){0,2}$").expect("regex");
+    for file in shipped_workflows() {
+        let text = fs::read_to_string(&file).expect("workflow");
+        let name = file.display();
+        assert!(
+            text.lines().any(|l| l == "permissions: {}"),
+            "{name}: top-level permissions"
+        );
+        assert!(
+            text.contains("\nconcurrency:\n") && text.contains("  cancel-in-progress: true\n"),
+            "{name}: concurrency"
+        );
+        let uses: Vec<&str> = text
+            .lines()
+            .filter_map(|l| {
+                let l = l.trim_start().trim_start_matches("- ");
+                l.strip_prefix("uses: ")
+            })
+            .collect();
+        assert!(!uses.is_empty(), "{name}: no actions");
+        for action in &uses {
+            assert!(pinned.is_match(action), "{name}: not pinned: {action}");
+        }
+        let checkouts = uses
+            .iter()
+            .filter(|u| u.starts_with("actions/checkout@"))
+            .count();
+        assert_eq!(
+            text.matches("persist-credentials: false").count(),
+            checkouts,
+            "{name}: every checkout drops its credentials"
+        );
+        assert_eq!(
+            uses.iter()
+                .filter(|u| u.starts_with("nix-community/cache-nix-action@"))
+                .count(),
+            text.matches("uses: cachix/install-nix-action@").count(),
+            "{name}: every job that installs Nix restores the store"
+        );
+    }
+}
