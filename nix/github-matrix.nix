@@ -25,7 +25,11 @@ let
   # `checks.x86_64-linux.foo`, with the name quoted when Nix's attribute
   # path syntax needs it (`checks.x86_64-linux."foo.bar"`).
   attrName =
-    name: if builtins.match "[A-Za-z_][A-Za-z0-9_'-]*" name != null then name else builtins.toJSON name;
+    name:
+    if builtins.match "[A-Za-z_][A-Za-z0-9_'-]*" name != null then
+      name
+    else
+      builtins.toJSON name;
 
   runnerOf =
     system:
