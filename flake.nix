@@ -109,17 +109,20 @@
       templates = {
         ci = {
           path = ./templates/ci;
-          description = "A NixOS configuration whose CI gates its closure size with flakegate";
+          description = "A NixOS configuration whose whole CI is flakegate's quality gates";
           welcomeText = ''
             # flakegate CI template
 
-            - `flake.nix` defines `nixosConfigurations.example` and a
-              `checks.x86_64-linux.closure-budget` built with
-              `flakegate.lib.closureBudget`.
-            - `.github/workflows/flakegate.yml` runs `nix flake check -L` and
-              writes a closure report to the job summary.
+            - `flake.nix`: `nixosConfigurations.example`, four checks
+              (`closure-budget`, `lint`, `lock-health`, `licenses`), every
+              flakegate app from the pinned input, and `githubMatrix`.
+            - `.github/workflows/flakegate.yml`: pull requests: the checks,
+              one runner each, then one summary comment of every report.
+            - `.github/workflows/flakegate-weekly.yml`: a `flake.lock`
+              update pull request, the benchmark history, the SBOM.
 
-            Rename `example` in both files, then tune the budget.
+            Rename `example` in `flake.nix` and both workflows, run
+            `git add -A && nix flake lock`, and see flakegate's docs/ci.md.
           '';
         };
         default = self.templates.ci;
