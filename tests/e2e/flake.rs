@@ -24,7 +24,7 @@ const NIXPKGS_NAR_HASH: &str = "sha256-12KrbMiWLcf8m7pCvAtZh1ZrgF85ZXDXvfR/fWTKy
 const CRANE_REV: &str = "10e6e3cb966f7cfcc789fe5eee7a85f3188ce08b";
 const CRANE_NAR_HASH: &str = "sha256-nnGD2f8OlAZT2i5OfwikJsw+ifWfiA4d6A8BWlgOXV0=";
 
-fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
         .canonicalize()
@@ -35,20 +35,20 @@ fn budget_fixture() -> PathBuf {
     repo_root().join("tests/fixtures/flake-lib/budget.nix")
 }
 
-fn run(cmd: &mut Command) -> Output {
+pub(crate) fn run(cmd: &mut Command) -> Output {
     cmd.output()
         .unwrap_or_else(|e| panic!("cannot run {cmd:?} (is Nix installed?): {e}"))
 }
 
-fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-fn stdout(out: &Output) -> String {
+pub(crate) fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn assert_success(what: &str, out: &Output) {
+pub(crate) fn assert_success(what: &str, out: &Output) {
     assert!(
         out.status.success(),
         "{what} failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
@@ -58,7 +58,7 @@ fn assert_success(what: &str, out: &Output) {
     );
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).expect("create directory");
     for entry in fs::read_dir(from).expect("read directory") {
         let entry = entry.expect("directory entry");
@@ -83,10 +83,15 @@ fn flake_copy() -> tempfile::TempDir {
     for sub in ["nix", "checks", "templates"] {
         copy_tree(&root.join(sub), &dir.path().join(sub));
     }
+    // lib.sbom evaluates the metadata walker `flakegate sbom` runs.
+    let walker = "crates/flakegate-store/src/meta_eval.nix";
+    fs::create_dir_all(dir.path().join(walker).parent().expect("a directory"))
+        .expect("create directory");
+    fs::copy(root.join(walker), dir.path().join(walker)).expect("copy the metadata walker");
     dir
 }
 
-fn flake_ref(dir: &Path) -> String {
+pub(crate) fn flake_ref(dir: &Path) -> String {
     format!("path:{}", dir.display())
 }
 
@@ -237,7 +242,16 @@ fn outputs_that_need_no_input_evaluate_offline() {
     let templates = eval_offline(&flake, "templates", Some("builtins.attrNames"));
     assert_eq!(names(&templates), ["ci", "default"]);
     let lib = eval_offline(&flake, "lib", Some("builtins.attrNames"));
-    assert_eq!(names(&lib), ["closureBudget", "lint", "lockHealth", "sbom"]);
+    assert_eq!(
+        names(&lib),
+        [
+            "closureBudget",
+            "githubMatrix",
+            "lint",
+            "lockHealth",
+            "sbom"
+        ]
+    );
 
     // The per-system attribute sets have their names before nixpkgs is read.
     let systems = [
@@ -252,12 +266,12 @@ fn outputs_that_need_no_input_evaluate_offline() {
     }
     let packages = eval_offline(&flake, "packages.x86_64-linux", Some("builtins.attrNames"));
     assert_eq!(names(&packages), ["default", "flakegate"]);
-    // Only `default` and `closure` for now; diff, sbom and bench come later.
     let apps = eval_offline(&flake, "apps.x86_64-linux", Some("builtins.attrNames"));
     assert_eq!(
         names(&apps),
         [
-            "bench", "build", "cache", "closure", "default", "diff", "sbom", "trend"
+            "bench", "build", "cache", "closure", "default", "diff", "licenses", "lint", "lock",
+            "report", "sbom", "trend"
         ]
     );
     let checks = eval_offline(&flake, "checks.x86_64-linux", Some("builtins.attrNames"));
@@ -302,13 +316,13 @@ fn lib_picks_the_flakegate_package_by_the_system_of_pkgs() {
 /// `flakegate` is this test run's binary, and a crane whose `buildPackage`
 /// returns it. What flake.nix does with the package is then real: the apps'
 /// wrappers, and the closure-budget check through `lib`.
-struct StandIns {
-    flake: tempfile::TempDir,
-    inputs: tempfile::TempDir,
+pub(crate) struct StandIns {
+    pub(crate) flake: tempfile::TempDir,
+    pub(crate) inputs: tempfile::TempDir,
 }
 
 impl StandIns {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let inputs = tempfile::tempdir().expect("temporary directory");
         copy_tree(
             &repo_root().join("tests/fixtures/flake-lib/stand-ins"),
@@ -335,7 +349,7 @@ impl StandIns {
 
     /// `--override-input` for nixpkgs and crane, as inputs of the flake
     /// itself (`prefix` "") or of an input of another flake ("flakegate/").
-    fn overrides(&self, prefix: &str) -> Vec<String> {
+    pub(crate) fn overrides(&self, prefix: &str) -> Vec<String> {
         ["nixpkgs", "crane"]
             .iter()
             .flat_map(|input| {
@@ -349,7 +363,7 @@ impl StandIns {
     }
 
     /// `nix SUBCOMMAND` on `FLAKE#ATTR`, offline, with the stand-ins.
-    fn nix(&self, subcommand: &str, attr: &str) -> Command {
+    pub(crate) fn nix(&self, subcommand: &str, attr: &str) -> Command {
         let mut cmd = Command::new("nix");
         cmd.arg(subcommand)
             .args(["--offline", "--no-write-lock-file"])
@@ -359,7 +373,7 @@ impl StandIns {
     }
 }
 
-fn current_system() -> String {
+pub(crate) fn current_system() -> String {
     let out = run(Command::new("nix").args([
         "eval",
         "--impure",
@@ -372,7 +386,7 @@ fn current_system() -> String {
 }
 
 /// `nix build --json --no-link` of a check, and its report.json.
-fn build_check(mut cmd: Command) -> Value {
+pub(crate) fn build_check(mut cmd: Command) -> Value {
     let out = run(cmd.args(["--json", "--no-link", "-L"]));
     assert_success(&format!("{cmd:?}"), &out);
     let built: Value = serde_json::from_slice(&out.stdout).expect("nix build --json");
@@ -395,7 +409,9 @@ fn apps_run_flakegate_and_its_subcommands() {
     assert_success("nix run .#diff -- --help", &app);
     assert_eq!(stdout(&app), stdout(&util::run(&["diff", "--help"])));
 
-    for name in ["build", "cache", "trend"] {
+    for name in [
+        "build", "cache", "lock", "lint", "licenses", "report", "trend",
+    ] {
         let app = run(stand_ins.nix("run", name).args(["--", "--help"]));
         assert_success(&format!("nix run .#{name} -- --help"), &app);
         assert_eq!(stdout(&app), stdout(&util::run(&[name, "--help"])));
@@ -407,7 +423,8 @@ fn apps_run_flakegate_and_its_subcommands() {
 
     // Every app says what it does.
     for name in [
-        "default", "closure", "diff", "bench", "sbom", "build", "cache", "trend",
+        "default", "closure", "diff", "bench", "sbom", "build", "cache", "lock", "lint",
+        "licenses", "report", "trend",
     ] {
         let out = run(stand_ins
             .nix(
@@ -435,90 +452,6 @@ fn the_self_check_budgets_the_package_through_lib() {
     assert_eq!(gate_limit(&report, "maxSize"), 80.0 * 1024.0 * 1024.0);
     assert_eq!(gate_limit(&report, "warnSize"), 60.0 * 1024.0 * 1024.0);
     assert_eq!(gate_limit(&report, "maxPaths"), 16.0);
-}
-
-#[test]
-fn the_ci_template_initialises_and_its_budget_builds() {
-    let stand_ins = StandIns::new();
-    let project = tempfile::tempdir().expect("temporary directory");
-    let init = run(Command::new("nix")
-        .current_dir(project.path())
-        .args(["flake", "init", "--offline", "-t"])
-        .arg(format!("{}#ci", flake_ref(stand_ins.flake.path()))));
-    assert_success("nix flake init -t .#ci", &init);
-    for file in [
-        "flake.nix",
-        "configuration.nix",
-        "README.md",
-        ".github/workflows/flakegate.yml",
-    ] {
-        assert!(project.path().join(file).is_file(), "{file} not written");
-    }
-
-    // The consumer's flake, with flakegate (and its inputs) and nixpkgs
-    // replaced: nixosSystem of the stand-in is one small store path.
-    let mut build = Command::new("nix");
-    build
-        .args(["build", "--offline", "--no-write-lock-file"])
-        .arg(format!(
-            "{}#checks.x86_64-linux.closure-budget",
-            flake_ref(project.path())
-        ))
-        .args(["--override-input", "flakegate"])
-        .arg(flake_ref(stand_ins.flake.path()))
-        .args(["--override-input", "nixpkgs"])
-        .arg(flake_ref(&stand_ins.inputs.path().join("nixpkgs")))
-        .args(stand_ins.overrides("flakegate/"));
-    let report = build_check(build);
-    let root = report["roots"][0]["path"].as_str().expect("a root");
-    assert!(root.ends_with("-nixos-system-stand-in"), "{root}");
-    assert_eq!(report["status"], "pass");
-    assert_eq!(
-        gate_limit(&report, "maxSize"),
-        3.0 * 1024.0 * 1024.0 * 1024.0
-    );
-    assert_eq!(
-        gate_limit(&report, "warnSize"),
-        2.0 * 1024.0 * 1024.0 * 1024.0
-    );
-}
-
-#[test]
-fn the_ci_template_checks_and_reports_through_flake_outputs_only() {
-    let root = repo_root().join("templates/ci");
-    let flake = fs::read_to_string(root.join("flake.nix")).expect("template flake.nix");
-    let workflow = fs::read_to_string(root.join(".github/workflows/flakegate.yml"))
-        .expect("template workflow");
-    assert!(
-        root.join("README.md").is_file(),
-        "the template has a README"
-    );
-
-    assert!(flake.contains("flakegate.lib.closureBudget"));
-    assert!(flake.contains("github:flakegate/flakegate"));
-    assert!(flake.contains("nixosConfigurations.example"));
-
-    assert!(workflow.contains("install-nix-action"), "{workflow}");
-    assert!(workflow.contains("nix flake check -L"), "{workflow}");
-    // The report step, folded by YAML onto one line.
-    let report: String = workflow
-        .lines()
-        .skip_while(|l| !l.contains("nix run github:flakegate/flakegate#closure"))
-        .take_while(|l| !l.trim().is_empty())
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .join(" ");
-    assert!(
-        report.starts_with(
-            "nix run github:flakegate/flakegate#closure -- \
-             .#nixosConfigurations.example.config.system.build.toplevel"
-        ),
-        "{report}"
-    );
-    assert!(
-        report.ends_with("--build --markdown >> \"$GITHUB_STEP_SUMMARY\""),
-        "{report}"
-    );
 }
 
 #[test]
@@ -577,7 +510,7 @@ fn report_json(out: &Output) -> Value {
 }
 
 /// The limit a gate of `report.json` was given, in bytes or paths.
-fn gate_limit(report: &Value, gate: &str) -> f64 {
+pub(crate) fn gate_limit(report: &Value, gate: &str) -> f64 {
     report["gates"]
         .as_array()
         .expect("gates")

@@ -16,6 +16,8 @@ mod lint;
 mod lock;
 mod report;
 mod sbom;
+mod template;
 mod trend;
 mod usage;
 mod util;
+mod workflows;

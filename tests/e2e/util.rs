@@ -58,23 +58,36 @@ pub fn normalise(text: &str) -> String {
     text
 }
 
-/// Runs the checked-in validator `tests/validate/SCRIPT` on `files`: exit 0
-/// valid, 1 invalid, 3 a validator package missing. A missing package fails
-/// the test in CI (`CI=true`, which `.ci/run` sets) and skips the check
-/// elsewhere, saying so.
+/// Runs the checked-in validator `tests/validate/SCRIPT` (Python, or Node
+/// for `.mjs`) on `files`: exit 0 valid, 1 invalid, 3 a validator package
+/// missing. A missing package fails the test in CI (`CI=true`, which
+/// `.ci/run` sets) and skips the check elsewhere, saying so.
 pub fn validate(script: &str, files: &[&Path]) -> Option<Output> {
-    let out = Command::new("python3")
+    let interpreter = if script.ends_with(".mjs") {
+        "node"
+    } else {
+        "python3"
+    };
+    let missing = |what: String| {
+        let msg =
+            format!("{script}: a validator is missing (scripts/setup.sh installs them): {what}");
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
+        eprintln!("SKIPPED validation: {msg}");
+    };
+    let out = match Command::new(interpreter)
         .arg(kit::repo_root().join("tests/validate").join(script))
         .args(files)
         .output()
-        .expect("python3 runs");
+    {
+        Ok(out) => out,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            missing(format!("no {interpreter}"));
+            return None;
+        }
+        Err(e) => panic!("{interpreter} cannot run: {e}"),
+    };
     if out.status.code() == Some(3) {
-        let msg = format!(
-            "{script}: a validator is missing (scripts/setup.sh installs them): {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
-        eprintln!("SKIPPED validation: {msg}");
+        missing(String::from_utf8_lossy(&out.stdout).into_owned());
         return None;
     }
     Some(out)
