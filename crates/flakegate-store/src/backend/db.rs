@@ -291,6 +291,10 @@ impl DbBackend {
     }
 }
 
+/// How many 10 ms looks a `-wal` without `-shm` gets before it is taken
+/// for a crashed process's leftover (2 s).
+const WAL_WITHOUT_SHM_WAITS: u32 = 200;
+
 impl Handle {
     /// Opens `path` in the mode its files call for.
     fn open(path: &Path, file: &str, forced_immutable: bool) -> Result<Self, StoreError> {
@@ -300,9 +304,21 @@ impl Handle {
         };
         // Both the file's metadata and its bytes must be readable; SQLite
         // would say only "unable to open database file".
-        let files = Files::of(path)
-            .and_then(|files| std::fs::File::open(path).map(|_| files))
-            .map_err(|e| refused(unreadable(&e)))?;
+        let look = || {
+            Files::of(path)
+                .and_then(|files| std::fs::File::open(path).map(|_| files))
+                .map_err(|e| refused(unreadable(&e)))
+        };
+        let mut files = look()?;
+        // A Nix process opening the database creates `-wal` an instant
+        // before `-shm`: wait that instant out (seen while another Nix
+        // ran beside us) before calling the pair a crash's leftover.
+        let mut waited = 0;
+        while files.mode(forced_immutable).is_err() && waited < WAL_WITHOUT_SHM_WAITS {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            files = look()?;
+            waited += 1;
+        }
         let mode = files
             .mode(forced_immutable)
             .map_err(|Refusal::WalWithoutShm| {

@@ -13,7 +13,7 @@
 //! |---|---|---|
 //! | `-wal` and `-shm` | `mode=ro` | SQLite uses them as they are and creates nothing |
 //! | no `-wal` | `mode=ro&immutable=1`, guarded | no Nix process has the database open, so everything committed is in `db.sqlite` |
-//! | `-wal` without `-shm` | refused (`--backend auto` asks `nix`) | reading it exactly would create `-shm` |
+//! | `-wal` without `-shm` for 2 s | refused (`--backend auto` asks `nix`) | reading it exactly would create `-shm`; a Nix process opening the database passes through this state for an instant, so it is looked at again first |
 //!
 //! The files are looked at before every read, and the connection reopened
 //! when they call for another mode: a Nix process (flakegate's own `nix`
