@@ -14,6 +14,7 @@ pub mod lint;
 pub mod lock;
 pub mod style;
 pub mod summary;
+pub mod workflow;
 
 use clap::ValueEnum;
 use flakegate_report::Report;
@@ -67,4 +68,9 @@ pub(crate) fn counted(n: usize, one: &str, many: &str) -> String {
         flakegate_report::units::count(n64),
         if n == 1 { one } else { many }
     )
+}
+
+/// `1 input`, `3 inputs`: a count with its noun, plural by an `s`.
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    counted(n, word, &format!("{word}s"))
 }
