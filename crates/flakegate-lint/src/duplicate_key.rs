@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::report::Sink;
 use crate::rule::Rule;
 use crate::source::LineIndex;
-use crate::syntax_util::{ident_token, range, static_attr_name};
+use crate::syntax_util::{ident_token, range, static_attr_name, unparen};
 
 enum Def {
     /// A value Nix cannot merge into (anything but a written-out set).
@@ -45,21 +45,9 @@ pub fn check(root: &SyntaxNode, index: &LineIndex, sink: &mut Sink) {
     }
 }
 
-/// The expression inside any parentheses: Nix's parser drops them, so
-/// `a = ({ b = 1; }); a.c = 2;` merges like `a = { b = 1; }; a.c = 2;`.
-fn unparen(node: &SyntaxNode) -> SyntaxNode {
-    let mut n = node.clone();
-    while n.kind() == SyntaxKind::NODE_PAREN {
-        match n.children().next() {
-            Some(inner) => n = inner,
-            None => break,
-        }
-    }
-    n
-}
-
 /// A set written as the value of a set or `let` attribute (in parentheses
-/// or not) is checked with its parent, which merges it.
+/// or not: Nix's parser drops them, so `a = ({ b = 1; }); a.c = 2;` merges)
+/// is checked with its parent, which merges it.
 fn merged_into_parent(set: &SyntaxNode) -> bool {
     let mut up = set.parent();
     while let Some(p) = up.as_ref().filter(|p| p.kind() == SyntaxKind::NODE_PAREN) {

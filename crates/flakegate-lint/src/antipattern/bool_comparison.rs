@@ -12,7 +12,7 @@ use super::{bool_literal, negate};
 use crate::finding::{Edit, Fix};
 use crate::report::Sink;
 use crate::rule::Rule;
-use crate::syntax_util::range;
+use crate::syntax_util::{range, unparen};
 
 pub fn check(node: &SyntaxNode, sink: &mut Sink) {
     let Some(op) = operator(node) else { return };
@@ -62,20 +62,9 @@ fn operator(node: &SyntaxNode) -> Option<SyntaxToken> {
         .find(|t| !t.kind().is_trivia())
 }
 
-fn strip_parens(node: &SyntaxNode) -> SyntaxNode {
-    let mut n = node.clone();
-    while n.kind() == SyntaxKind::NODE_PAREN {
-        match n.children().next() {
-            Some(inner) => n = inner,
-            None => break,
-        }
-    }
-    n
-}
-
 /// Whether the expression is a boolean whatever its operands.
 fn is_boolean(node: &SyntaxNode) -> bool {
-    let n = strip_parens(node);
+    let n = unparen(node);
     match n.kind() {
         SyntaxKind::NODE_HAS_ATTR => true,
         SyntaxKind::NODE_UNARY_OP => {
@@ -101,7 +90,7 @@ fn is_boolean(node: &SyntaxNode) -> bool {
 
 /// `(a == b)` negated as `a != b`, and the reverse.
 fn flipped(node: &SyntaxNode) -> Option<String> {
-    let n = strip_parens(node);
+    let n = unparen(node);
     if n.kind() != SyntaxKind::NODE_BIN_OP {
         return None;
     }
