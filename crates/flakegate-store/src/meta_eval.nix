@@ -106,7 +106,7 @@ let
       try [ ] (license1 l);
 
   # `meta.position` is "FILE:LINE". When FILE lies under pkgs/ of a tree
-  # that is nixpkgs (it has lib/licenses.nix and pkgs/top-level), the package
+  # that is nixpkgs (it has lib/licenses and pkgs/top-level), the package
   # came from nixpkgs: the result is that tree's .version, or "". The files
   # are only looked for under such a pkgs/ (a tree evaluation already read),
   # since a refused file access is an error no tryEval catches.
@@ -118,7 +118,8 @@ let
       isNixpkgs =
         length parts > 5
         && builtins.elemAt parts 4 == "pkgs"
-        && pathExists "${root}/lib/licenses.nix"
+        # lib/licenses.nix, or lib/licenses/default.nix since nixpkgs split it (2026).
+        && (pathExists "${root}/lib/licenses.nix" || pathExists "${root}/lib/licenses/default.nix")
         && pathExists "${root}/pkgs/top-level";
       version = if pathExists "${root}/.version" then plain (readFile "${root}/.version") else "";
     in
