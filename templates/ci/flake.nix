@@ -24,19 +24,29 @@
         modules = [ ./configuration.nix ];
       };
 
-      # `nix flake check` builds the system and fails when its closure is over
-      # budget; the build log shows flakegate's report.
-      checks.${system}.closure-budget = flakegate.lib.closureBudget {
-        inherit pkgs;
-        drv = self.nixosConfigurations.example.config.system.build.toplevel;
-        maxSize = "3GiB";
-        warnSize = "2GiB";
-        # To also fail on growth, keep the baseline.json of an accepted run:
-        #   nix build .#checks.x86_64-linux.closure-budget
-        #   cp result/baseline.json closure-baseline.json
-        # and gate on it (the file must be tracked by git to be seen):
-        # baseline = ./closure-baseline.json;
-        # maxGrowth = "5%";
+      checks.${system} = {
+        # `nix flake check` builds the system and fails when its closure is
+        # over budget; the build log shows flakegate's report.
+        closure-budget = flakegate.lib.closureBudget {
+          inherit pkgs;
+          drv = self.nixosConfigurations.example.config.system.build.toplevel;
+          maxSize = "3GiB";
+          warnSize = "2GiB";
+          # To also fail on growth, keep the baseline.json of an accepted run:
+          #   nix build .#checks.x86_64-linux.closure-budget
+          #   cp result/baseline.json closure-baseline.json
+          # and gate on it (the file must be tracked by git to be seen):
+          # baseline = ./closure-baseline.json;
+          # maxGrowth = "5%";
+        };
+
+        # The flake's own `.nix` files: syntax errors, dead code and a few
+        # anti-patterns (`flakegate lint`); the log shows the findings, and
+        # result/report.sarif is for GitHub code scanning.
+        lint = flakegate.lib.lint {
+          inherit pkgs;
+          src = ./.;
+        };
       };
     };
 }

@@ -457,19 +457,29 @@ fn the_ci_template_initialises_and_its_budget_builds() {
 
     // The consumer's flake, with flakegate (and its inputs) and nixpkgs
     // replaced: nixosSystem of the stand-in is one small store path.
-    let mut build = Command::new("nix");
-    build
-        .args(["build", "--offline", "--no-write-lock-file"])
-        .arg(format!(
-            "{}#checks.x86_64-linux.closure-budget",
-            flake_ref(project.path())
-        ))
-        .args(["--override-input", "flakegate"])
-        .arg(flake_ref(stand_ins.flake.path()))
-        .args(["--override-input", "nixpkgs"])
-        .arg(flake_ref(&stand_ins.inputs.path().join("nixpkgs")))
-        .args(stand_ins.overrides("flakegate/"));
-    let report = build_check(build);
+    let check = |name: &str| {
+        let mut build = Command::new("nix");
+        build
+            .args(["build", "--offline", "--no-write-lock-file"])
+            .arg(format!(
+                "{}#checks.x86_64-linux.{name}",
+                flake_ref(project.path())
+            ))
+            .args(["--override-input", "flakegate"])
+            .arg(flake_ref(stand_ins.flake.path()))
+            .args(["--override-input", "nixpkgs"])
+            .arg(flake_ref(&stand_ins.inputs.path().join("nixpkgs")))
+            .args(stand_ins.overrides("flakegate/"));
+        build_check(build)
+    };
+    // The template's own Nix files are lint-clean.
+    let lint = check("lint");
+    assert_eq!(lint["status"], "pass", "{lint:#}");
+    assert_eq!(
+        lint["files"], 2,
+        "flake.nix and configuration.nix: {lint:#}"
+    );
+    let report = check("closure-budget");
     let root = report["roots"][0]["path"].as_str().expect("a root");
     assert!(root.ends_with("-nixos-system-stand-in"), "{root}");
     assert_eq!(report["status"], "pass");
@@ -495,6 +505,7 @@ fn the_ci_template_checks_and_reports_through_flake_outputs_only() {
     );
 
     assert!(flake.contains("flakegate.lib.closureBudget"));
+    assert!(flake.contains("flakegate.lib.lint"));
     assert!(flake.contains("github:flakegate/flakegate"));
     assert!(flake.contains("nixosConfigurations.example"));
 
