@@ -76,9 +76,12 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--flakegate", default="target/release/flakegate")
     ap.add_argument("--deadnix", default="deadnix")
-    ap.add_argument("flags", nargs=argparse.REMAINDER, help="-- then deadnix flags (-l, -L, -_)")
-    args = ap.parse_args()
-    args.flags = [f for f in args.flags if f != "--"]
+    # Everything after `--` is deadnix's flags; options may come before or
+    # after TREE.
+    argv = sys.argv[1:]
+    flags = argv[argv.index("--") + 1 :] if "--" in argv else []
+    args = ap.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
+    args.flags = flags
     unknown = [f for f in args.flags if f not in FLAGS]
     if unknown:
         ap.error(f"unknown deadnix flags: {unknown} (known: {list(FLAGS)})")

@@ -72,6 +72,24 @@ fn a_missing_profile_is_missing_not_an_invalid_store_path() {
 }
 
 #[test]
+fn an_output_file_in_a_missing_directory_names_the_file_not_a_temp_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("missing/dir/x.json");
+    let top = kit::package_set().toplevel.clone();
+    let out = run(&[
+        "closure",
+        &top,
+        "--json",
+        "-o",
+        target.to_str().expect("utf8"),
+    ]);
+    assert!(!stderr(&out).contains("dir/.tmp"), "{}", stderr(&out));
+    let err = error_of(&out);
+    assert!(err.contains("missing/dir/x.json"), "{err}");
+    assert_snapshot!("output_in_missing_directory", err);
+}
+
+#[test]
 fn help_examples_fit_a_terminal_and_cover_every_command() {
     let out = run(&["diff", "--help"]);
     let help = stdout(&out);

@@ -714,6 +714,13 @@ fn every_license_shape_gives_valid_documents() {
         "Apache-2.0 WITH LLVM-exception"
     );
     assert_eq!(licenses("list-rust").as_array().map(Vec::len), Some(2));
+    // nixpkgs' license operators: the expressions they stand for.
+    assert_eq!(licenses("op-or")[0]["expression"], "MIT OR Apache-2.0");
+    assert_eq!(
+        licenses("op-and-with")[0]["expression"],
+        "GPL-3.0-only AND (Apache-2.0 WITH LLVM-exception)"
+    );
+    assert_eq!(licenses("op-plus")[0]["expression"], "GPL-3.0-or-later");
     let round = licenses("text-foo-round")[0]["license"]["name"].clone();
     let square = licenses("text-foo-square")[0]["license"]["name"].clone();
     assert_eq!(

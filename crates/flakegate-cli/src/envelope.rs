@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use flakegate_report::{Envelope, GitState, Report, format_epoch};
 use flakegate_store::installable::{self, Kind};
+use flakegate_store::nix_version::NixVersion;
 
 /// The envelope for a report of type `R` about `inputs` (installables or
 /// flake directories as the user typed them).
@@ -19,7 +20,7 @@ pub fn of<R: Report>(inputs: &[&str]) -> Envelope {
             commit_date: format_epoch(h.commit_time),
         });
     Envelope::new(R::TOOL, R::SCHEMA)
-        .with_nix_version(flakegate_store::nix::known_version())
+        .with_nix_version(flakegate_store::nix_version::known().map(NixVersion::number))
         .with_git(git)
 }
 

@@ -1,16 +1,17 @@
 //! Attributes defined twice, which Nix rejects when it parses the file
 //! ("attribute 'a' already defined"). Nix merges two definitions only when
 //! both are attribute sets written out: `a.b = 1; a.c = 2;` and
-//! `a = { b = 1; }; a.c = 2;` are fine, `a = 1; a.b = 2;` is not. A
-//! `{ a, ... }@a` pattern is a duplicate formal argument.
+//! `a = { b = 1; }; a.c = 2;` are fine (parentheses around a set change
+//! nothing), `a = 1; a.b = 2;` is not. `{ a, a }:` and `{ a, ... }@a` are
+//! duplicate formal arguments.
 
 use rnix::{SyntaxKind, SyntaxNode, TextRange};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::report::Sink;
 use crate::rule::Rule;
 use crate::source::LineIndex;
-use crate::syntax_util::{ident_token, range, static_attr_name};
+use crate::syntax_util::{ident_token, range, static_attr_name, unparen};
 
 enum Def {
     /// A value Nix cannot merge into (anything but a written-out set).
@@ -44,10 +45,15 @@ pub fn check(root: &SyntaxNode, index: &LineIndex, sink: &mut Sink) {
     }
 }
 
-/// A set written as the value of a set or `let` attribute is checked with
-/// its parent, which merges it.
+/// A set written as the value of a set or `let` attribute (in parentheses
+/// or not: Nix's parser drops them, so `a = ({ b = 1; }); a.c = 2;` merges)
+/// is checked with its parent, which merges it.
 fn merged_into_parent(set: &SyntaxNode) -> bool {
-    set.parent().is_some_and(|p| {
+    let mut up = set.parent();
+    while let Some(p) = up.as_ref().filter(|p| p.kind() == SyntaxKind::NODE_PAREN) {
+        up = p.parent();
+    }
+    up.is_some_and(|p| {
         p.kind() == SyntaxKind::NODE_ATTRPATH_VALUE
             && p.parent().is_some_and(|g| {
                 matches!(
@@ -126,7 +132,9 @@ fn insert_path(
     let Some((name, r)) = static_attr_name(first) else {
         return;
     };
-    let value_set = value.filter(|v| v.kind() == SyntaxKind::NODE_ATTR_SET);
+    let value_set = value
+        .map(unparen)
+        .filter(|v| v.kind() == SyntaxKind::NODE_ATTR_SET);
     let depth = path.len();
     if rest.is_empty() {
         match (defs.get_mut(&name), value_set) {
@@ -136,12 +144,12 @@ fn insert_path(
             (None, Some(set)) => {
                 let mut inner = FxHashMap::default();
                 path.push(name.clone());
-                insert_entries(set, &mut inner, path, index, sink);
+                insert_entries(&set, &mut inner, path, index, sink);
                 defs.insert(name, Def::Set(r, inner));
             }
             (Some(Def::Set(_, inner)), Some(set)) => {
                 path.push(name);
-                insert_entries(set, inner, path, index, sink);
+                insert_entries(&set, inner, path, index, sink);
             }
             (Some(old), _) => {
                 let first = old.first();
@@ -188,7 +196,9 @@ fn report(
     );
 }
 
-/// `{ a, ... }@a`: Nix rejects a formal argument named like the `@` name.
+/// A formal argument given twice (`{ a, a }:`), or named like the `@` name
+/// (`{ a, ... }@a`): Nix rejects both ("duplicate formal function
+/// argument").
 fn duplicate_formal(pattern: &SyntaxNode, sink: &mut Sink) {
     let name_of = |n: &SyntaxNode| {
         n.children()
@@ -196,6 +206,21 @@ fn duplicate_formal(pattern: &SyntaxNode, sink: &mut Sink) {
             .as_ref()
             .and_then(ident_token)
     };
+    let mut seen = FxHashSet::default();
+    for entry in pattern
+        .children()
+        .filter(|c| c.kind() == SyntaxKind::NODE_PAT_ENTRY)
+    {
+        let Some(t) = name_of(&entry) else { continue };
+        if !seen.insert(t.text().to_owned()) {
+            sink.push(
+                Rule::DuplicateKey,
+                format!("formal argument `{}` is given twice", t.text()),
+                range(t.text_range()),
+                None,
+            );
+        }
+    }
     let Some(bind) = pattern
         .children()
         .find(|c| c.kind() == SyntaxKind::NODE_PAT_BIND)
@@ -204,12 +229,7 @@ fn duplicate_formal(pattern: &SyntaxNode, sink: &mut Sink) {
     else {
         return;
     };
-    let clash = pattern
-        .children()
-        .filter(|c| c.kind() == SyntaxKind::NODE_PAT_ENTRY)
-        .filter_map(|e| name_of(&e))
-        .any(|t| t.text() == bind.text());
-    if clash {
+    if seen.contains(bind.text()) {
         sink.push(
             Rule::DuplicateKey,
             format!(

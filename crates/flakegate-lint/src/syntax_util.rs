@@ -194,3 +194,15 @@ pub fn ident_role(ident: &SyntaxNode) -> IdentRole {
         _ => IdentRole::Read,
     }
 }
+
+/// The expression inside any parentheses around it.
+pub fn unparen(node: &SyntaxNode) -> SyntaxNode {
+    let mut n = node.clone();
+    while n.kind() == SyntaxKind::NODE_PAREN {
+        match n.children().next() {
+            Some(inner) => n = inner,
+            None => break,
+        }
+    }
+    n
+}

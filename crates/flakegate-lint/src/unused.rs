@@ -398,8 +398,17 @@ impl Analysis {
                 }
                 Some(Fix::one("remove the `@` binding", s, e, ""))
             }
-            // Dropping a name is safe only when `...` still accepts it.
-            Kind::PatternName if scope.ellipsis => {
+            // Dropping a name is safe only when `...` still accepts it, and
+            // no used `@` name may read it: callers that pass what
+            // `builtins.functionArgs` lists (callPackage, the module system)
+            // would stop passing it, and `args.name` would fail.
+            Kind::PatternName
+                if scope.ellipsis
+                    && !scope
+                        .bindings
+                        .iter()
+                        .any(|&x| self.bindings[x].kind == Kind::PatternBind && live[&x]) =>
+            {
                 let (s, mut e) = range(node.text_range());
                 let rest = &text[e..];
                 let skipped = rest.len() - rest.trim_start().len();

@@ -39,6 +39,10 @@ fn each_fix_writes_the_simpler_code() {
 fn fixes_without_certainty_are_not_offered() {
     // Dropping `a` would make `f { a = 1; }` fail: no `...`.
     assert_eq!(fixed("{ a, b }: b"), "{ a, b }: b");
+    // callPackage and the module system pass what the pattern names: `args.a`
+    // would be missing.
+    assert_eq!(fixed("args@{ a, ... }: args.a"), "args@{ a, ... }: args.a");
+    assert_eq!(fixed("{ a, ... }@args: args"), "{ a, ... }@args: args");
     // `x == true` is also `false` for a non-boolean `x`.
     assert_eq!(fixed("x: x == true"), "x: x == true");
     // A comment inside would go with the fix.

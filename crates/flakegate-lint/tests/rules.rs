@@ -65,6 +65,14 @@ fn duplicate_keys_that_nix_rejects() {
             vec!["1:15 duplicate-key"],
         ),
         ("{ a, ... }@a: a", vec!["1:12 duplicate-key"]),
+        ("{ a, a }: 1", vec!["1:6 duplicate-key"]),
+        ("{ a, b ? a, a ? 1 }: 1", vec!["1:13 duplicate-key"]),
+        // Checked once, with the set it is merged into.
+        ("{ a = ({ b = 1; b = 2; }); }", vec!["1:17 duplicate-key"]),
+        (
+            "{ a = { b = 1; }; a = ({ b.c = 2; }); }",
+            vec!["1:26 duplicate-key"],
+        ),
     ] {
         let only = Config {
             select: Some(vec![Rule::DuplicateKey]),
@@ -77,6 +85,9 @@ fn duplicate_keys_that_nix_rejects() {
         "{ a = { x = 1; }; a.y = 2; }",
         "{ a.y = 2; a = { x = 1; }; }",
         "{ a = { x = 1; }; a = { y = 2; }; }",
+        "{ a = ({ x = 1; }); a.y = 2; }",
+        "{ a = { x = 1; }; a = ({ y = 2; }); }",
+        "{ a.x = 1; a = (({ y = 2; })); }",
         "{ a.b = 1; a.${\"c\"} = 2; }",
         "{ \"${x}\" = 1; a = 2; }",
         "{ a = 1; b = { a = 2; }; }",
@@ -94,9 +105,9 @@ fn anti_patterns() {
         ("{ }: 1", "1:1 empty-pattern"),
         ("x: if x then true else false", "1:4 bool-if"),
         ("x: if x then false else true", "1:4 bool-if"),
-        ("x: x == true", "1:4 bool-comparison"),
         ("x: (x == null) == false", "1:4 bool-comparison"),
-        ("x: false != x", "1:4 bool-comparison"),
+        ("x: y: false != (x || y)", "1:7 bool-comparison"),
+        ("x: !x == true", "1:4 bool-comparison"),
         ("rec { a = 1; b = 2; }", "1:1 useless-rec"),
         ("rec { }", "1:1 useless-rec"),
     ] {
@@ -107,6 +118,10 @@ fn anti_patterns() {
         "a@{ }: a",
         "x: if x then 1 else false",
         "x: x == null",
+        // `x` may be `null` or a string: `x == true` is no `x`.
+        "x: x == true",
+        "x: false != x",
+        "x: (x.enable or false) == true",
         "rec { a = 1; b = a; }",
         "rec { a = 1; b = { c = a; }; }",
         "rec { a = 1; ${a} = 2; }",

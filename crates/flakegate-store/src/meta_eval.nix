@@ -82,6 +82,54 @@ let
 
   # nixpkgs licenses are attribute sets ({ spdxId, shortName, fullName, ... }),
   # or lists of them; old expressions use bare strings.
+  # nixpkgs' license operators (`lib.licenses.OR`, `AND`, `WITH`, `plus`) make
+  # structured values ({ licenseType = "compound"; operator; licenses; },
+  # "exception" with license and exception, "plus" with license): their SPDX
+  # expression when every part has an spdxId, else null.
+  spdxOf =
+    l:
+    let
+      type = l.licenseType or "simple";
+      # A part in parentheses when it is an expression of its own.
+      part =
+        x:
+        let
+          e = spdxOf x;
+        in
+        if isString e && builtins.elem (x.licenseType or "simple") [ "compound" "exception" ] then
+          "(${e})"
+        else
+          e;
+      parts = map part l.licenses;
+    in
+    if type == "compound" && builtins.elem (l.operator or null) [ "OR" "AND" ] && l.licenses != [ ] then
+      (if builtins.all isString parts then builtins.concatStringsSep " ${l.operator} " parts else null)
+    else if type == "exception" then
+      (if isString (part l.license) && isString (spdxOf l.exception) then "${part l.license} WITH ${spdxOf l.exception}" else null)
+    else if type == "plus" then
+      (if isString (part l.license) then "${part l.license}+" else null)
+    else if isString (l.spdxId or null) then
+      plain l.spdxId
+    else
+      null;
+
+  # Whether a structured value is free: one free choice of an OR, every part
+  # of an AND, the license of a WITH or a plus.
+  freeOf =
+    l:
+    let
+      type = l.licenseType or "simple";
+      frees = map freeOf l.licenses;
+    in
+    if type == "compound" then
+      (if l.operator == "OR" then builtins.any (f: f == true) frees else builtins.all (f: f == true) frees)
+    else if type == "exception" || type == "plus" then
+      freeOf l.license
+    else if isBool (l.free or null) then
+      l.free
+    else
+      null;
+
   license1 =
     l:
     if try false (isString l) then
@@ -89,10 +137,10 @@ let
     else if try false (isAttrs l) then
       [
         {
-          spdxId = try null (if isString (l.spdxId or null) then plain l.spdxId else null);
+          spdxId = try null (spdxOf l);
           name = try null (if isString (l.fullName or null) then plain l.fullName else null);
           shortName = try null (if isString (l.shortName or null) then plain l.shortName else null);
-          free = try null (if isBool (l.free or null) then l.free else null);
+          free = try null (freeOf l);
         }
       ]
     else
@@ -106,7 +154,7 @@ let
       try [ ] (license1 l);
 
   # `meta.position` is "FILE:LINE". When FILE lies under pkgs/ of a tree
-  # that is nixpkgs (it has lib/licenses.nix and pkgs/top-level), the package
+  # that is nixpkgs (it has lib/licenses and pkgs/top-level), the package
   # came from nixpkgs: the result is that tree's .version, or "". The files
   # are only looked for under such a pkgs/ (a tree evaluation already read),
   # since a refused file access is an error no tryEval catches.
@@ -118,7 +166,8 @@ let
       isNixpkgs =
         length parts > 5
         && builtins.elemAt parts 4 == "pkgs"
-        && pathExists "${root}/lib/licenses.nix"
+        # lib/licenses.nix, or lib/licenses/default.nix since nixpkgs split it (2026).
+        && (pathExists "${root}/lib/licenses.nix" || pathExists "${root}/lib/licenses/default.nix")
         && pathExists "${root}/pkgs/top-level";
       version = if pathExists "${root}/.version" then plain (readFile "${root}/.version") else "";
     in

@@ -59,18 +59,6 @@ fn ends_the_message(line: &str) -> bool {
             .is_some_and(|(n, _)| n.trim().chars().all(|c| c.is_ascii_digit()))
 }
 
-/// `nix --version`, e.g. `nix (Nix) 2.8.0` → `2.8.0`. Asked once per process
-/// (see [`crate::nix_version`]).
-pub fn nix_version() -> Result<String, StoreError> {
-    Ok(crate::nix_version::nix_version()?.number())
-}
-
-/// The version of `nix`, if this process already asked for it.
-#[must_use]
-pub fn known_version() -> Option<String> {
-    crate::nix_version::known().map(crate::nix_version::NixVersion::number)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::command::Invocation;
-use crate::{StoreError, nix};
+use crate::{StoreError, nix_version};
 
 /// The settings flakegate reads.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,19 +23,6 @@ pub struct NixConfig {
     pub netrc_file: Option<String>,
     /// `require-sigs`.
     pub require_sigs: bool,
-}
-
-/// `(major, minor)` of a version string such as `2.8.0` or `2.34.8pre`.
-#[must_use]
-pub fn parse_version(version: &str) -> Option<(u32, u32)> {
-    let mut parts = version.split('.');
-    let major = parts.next()?.parse().ok()?;
-    let minor: String = parts
-        .next()?
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    Some((major, minor.parse().ok()?))
 }
 
 /// The subcommand that prints the configuration as JSON on this version.
@@ -90,12 +77,8 @@ pub fn parse_config(json: &[u8], command: &str) -> Result<NixConfig, StoreError>
 
 /// Asks the installed Nix for its settings.
 pub fn read() -> Result<NixConfig, StoreError> {
-    let version = nix::nix_version()?;
-    let parsed = parse_version(&version).ok_or_else(|| StoreError::Nix {
-        command: "nix --version".into(),
-        message: format!("unreadable version {version:?}"),
-    })?;
-    let [first, second] = config_command(parsed);
+    let version = nix_version::nix_version()?;
+    let [first, second] = config_command((version.major, version.minor));
     let words: Vec<&str> = [first, second, "--json"]
         .into_iter()
         .filter(|w| !w.is_empty())
@@ -110,10 +93,6 @@ mod tests {
 
     #[test]
     fn versions_pick_the_command() {
-        assert_eq!(parse_version("2.8.0"), Some((2, 8)));
-        assert_eq!(parse_version("2.34.8pre20260101"), Some((2, 34)));
-        assert_eq!(parse_version("2.93.3-rc1"), Some((2, 93)));
-        assert_eq!(parse_version("garbage"), None);
         assert_eq!(config_command((2, 8)), ["show-config", ""]);
         assert_eq!(config_command((2, 19)), ["show-config", ""]);
         assert_eq!(config_command((2, 20)), ["config", "show"]);

@@ -125,6 +125,27 @@ impl NixVersion {
     pub fn number(&self) -> String {
         format!("{}.{}.{}", self.major, self.minor, self.patch)
     }
+
+    /// The name in brackets, as the program brands itself: `Nix`, `Lix`
+    /// (from `Lix, like Nix`), `Determinate Nix 3.6.2`; `Nix` when there is
+    /// none.
+    #[must_use]
+    pub fn brand(&self) -> &str {
+        let raw = self.raw.as_str();
+        match (raw.find('('), raw.find(')')) {
+            (Some(open), Some(close)) if open < close => raw[open + 1..close]
+                .split(',')
+                .next()
+                .map_or("Nix", str::trim),
+            _ => "Nix",
+        }
+    }
+
+    /// The version as printed, suffix included: `2.19.0pre20231012_dirty`.
+    #[must_use]
+    pub fn printed(&self) -> &str {
+        self.raw.split_whitespace().last().unwrap_or_default()
+    }
 }
 
 #[cfg(test)]
@@ -150,8 +171,31 @@ mod tests {
         assert_eq!(det.to_string(), "Nix 2.29.0");
         assert_eq!(parse("nix (Nix) 2.19.0pre20231012_dirty").minor, 19);
         assert_eq!(parse("nix (Nix) 2.24").patch, 0);
+        assert_eq!(parse("nix (Lix, like Nix) 2.93.3-rc1").minor, 93);
+        assert_eq!(parse("nix-instantiate (Nix) 2.24.9").number(), "2.24.9");
         assert_eq!(NixVersion::parse("garbage"), None);
         assert_eq!(NixVersion::parse(""), None);
+    }
+
+    #[test]
+    fn brand_and_printed_version_are_as_printed() {
+        let pair = |s: &str| {
+            let v = parse(s);
+            (v.brand().to_owned(), v.printed().to_owned())
+        };
+        assert_eq!(pair("nix (Nix) 2.8.0\n"), ("Nix".into(), "2.8.0".into()));
+        assert_eq!(
+            pair("nix (Lix, like Nix) 2.91.1"),
+            ("Lix".into(), "2.91.1".into())
+        );
+        assert_eq!(
+            pair("nix (Determinate Nix 3.6.2) 2.29.0"),
+            ("Determinate Nix 3.6.2".into(), "2.29.0".into())
+        );
+        assert_eq!(
+            pair("nix 2.19.0pre20231012_dirty"),
+            ("Nix".into(), "2.19.0pre20231012_dirty".into())
+        );
     }
 
     #[test]

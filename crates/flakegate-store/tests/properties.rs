@@ -433,14 +433,16 @@ proptest! {
         version in "[0-9]{1,2}\\.[0-9]{1,3}(\\.[0-9]{1,3})?(pre[0-9]{8})?",
     ) {
         let line = format!("nix ({implementation}) {version}\n");
-        let id = flakegate_store::eval::parse_version_line(&line).expect("a version line");
+        let parsed = flakegate_store::nix_version::NixVersion::parse(&line).expect("a version line");
+        let id = flakegate_store::eval::NixIdentity::from(&parsed);
         prop_assert_eq!(id.implementation, implementation);
         prop_assert_eq!(id.version, version);
     }
 
     #[test]
     fn any_version_output_never_panics(s in ".{0,40}") {
-        let _ = flakegate_store::eval::parse_version_line(&s);
+        let _ = flakegate_store::nix_version::NixVersion::parse(&s)
+            .map(|v| flakegate_store::eval::NixIdentity::from(&v));
     }
 }
 

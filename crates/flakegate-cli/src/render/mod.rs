@@ -15,6 +15,7 @@ pub mod lock;
 pub mod style;
 pub mod summary;
 pub mod trend;
+pub mod workflow;
 
 use clap::ValueEnum;
 use flakegate_report::Report;
@@ -68,4 +69,9 @@ pub(crate) fn counted(n: usize, one: &str, many: &str) -> String {
         flakegate_report::units::count(n64),
         if n == 1 { one } else { many }
     )
+}
+
+/// `1 input`, `3 inputs`: a count with its noun, plural by an `s`.
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    counted(n, word, &format!("{word}s"))
 }

@@ -7,6 +7,7 @@ use flakegate_report::{Gate, Status};
 use serde::Serialize;
 
 use super::gates::{badge, cell, word};
+use super::workflow::{At, annotate};
 use super::{Paint, Render};
 
 pub const SCHEMA: &str = "flakegate.summary/1";
@@ -85,14 +86,14 @@ impl Summary {
                     .as_deref()
                     .map(|s| format!(" ({s})"))
                     .unwrap_or_default();
-                let _ = writeln!(
-                    o,
-                    "::{level} title=flakegate {}::{}{subject}: {} over the limit of {}",
-                    t.tool,
+                let message = format!(
+                    "{}{subject}: {} over the limit of {}",
                     g.gate.label(),
                     g.actual_text(),
                     g.limit_text()
                 );
+                let title = format!("flakegate {}", t.tool);
+                annotate(&mut o, level, "", At::Nowhere, Some(&title), &message);
             }
         }
         o

@@ -1,8 +1,10 @@
 //! `e == true`, `e != false`, `(x == null) == false`: compare with a boolean
-//! literal. The fix is certain only when `e` is a boolean by construction (a
-//! comparison, `!`, `&&`, `||`, `->` or `?`); otherwise the finding comes
-//! without one, since `e == true` is also a way to test that `e` is `true`
-//! and not some other value.
+//! literal. Reported only when `e` is a boolean by construction (a
+//! comparison, `!`, `&&`, `||`, `->` or `?`), where the fix is certain.
+//! Otherwise `e == true` is how one tests that a value of any type (often
+//! `null`, a string or a boolean) is `true`: writing `e` would fail on the
+//! other types, so it is no finding (real trees are full of it, in
+//! generators and in options that may be `null`).
 
 use rnix::{SyntaxKind, SyntaxNode, SyntaxToken};
 
@@ -10,7 +12,7 @@ use super::{bool_literal, negate};
 use crate::finding::{Edit, Fix};
 use crate::report::Sink;
 use crate::rule::Rule;
-use crate::syntax_util::range;
+use crate::syntax_util::{range, unparen};
 
 pub fn check(node: &SyntaxNode, sink: &mut Sink) {
     let Some(op) = operator(node) else { return };
@@ -26,30 +28,31 @@ pub fn check(node: &SyntaxNode, sink: &mut Sink) {
         (Some(b), None) => (rhs, b),
         _ => return,
     };
+    if !is_boolean(other) {
+        return;
+    }
     // `e == true` and `e != false` keep `e`; the others negate it.
     let keep = equal == literal;
     let (start, end) = range(node.text_range());
     let written = format!("{} {}", op.text(), literal);
-    let fix = is_boolean(other).then(|| {
-        let replacement = if keep {
-            other.text().to_string()
-        } else {
-            flipped(other).unwrap_or_else(|| negate(other))
-        };
-        Fix {
-            message: format!("write `{replacement}`"),
-            edits: vec![Edit {
-                start,
-                end,
-                replacement,
-            }],
-        }
-    });
+    let replacement = if keep {
+        other.text().to_string()
+    } else {
+        flipped(other).unwrap_or_else(|| negate(other))
+    };
+    let fix = Fix {
+        message: format!("write `{replacement}`"),
+        edits: vec![Edit {
+            start,
+            end,
+            replacement,
+        }],
+    };
     sink.push(
         Rule::BoolComparison,
         format!("comparison `{written}`: use the boolean itself"),
         (start, end),
-        fix,
+        Some(fix),
     );
 }
 
@@ -59,20 +62,9 @@ fn operator(node: &SyntaxNode) -> Option<SyntaxToken> {
         .find(|t| !t.kind().is_trivia())
 }
 
-fn strip_parens(node: &SyntaxNode) -> SyntaxNode {
-    let mut n = node.clone();
-    while n.kind() == SyntaxKind::NODE_PAREN {
-        match n.children().next() {
-            Some(inner) => n = inner,
-            None => break,
-        }
-    }
-    n
-}
-
 /// Whether the expression is a boolean whatever its operands.
 fn is_boolean(node: &SyntaxNode) -> bool {
-    let n = strip_parens(node);
+    let n = unparen(node);
     match n.kind() {
         SyntaxKind::NODE_HAS_ATTR => true,
         SyntaxKind::NODE_UNARY_OP => {
@@ -98,7 +90,7 @@ fn is_boolean(node: &SyntaxNode) -> bool {
 
 /// `(a == b)` negated as `a != b`, and the reverse.
 fn flipped(node: &SyntaxNode) -> Option<String> {
-    let n = strip_parens(node);
+    let n = unparen(node);
     if n.kind() != SyntaxKind::NODE_BIN_OP {
         return None;
     }

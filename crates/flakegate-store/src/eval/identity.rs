@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::Frontend;
 use crate::StoreError;
 use crate::command::{Invocation, Program};
+use crate::nix_version::{self, NixVersion};
 
 /// `nix (Nix) 2.8.0` → Nix 2.8.0; `nix (Lix, like Nix) 2.91.1` → Lix 2.91.1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,42 +21,31 @@ impl std::fmt::Display for NixIdentity {
     }
 }
 
-/// Parses the first line of `nix --version` / `nix-instantiate --version`.
-#[must_use]
-pub fn parse_version_line(text: &str) -> Option<NixIdentity> {
-    let line = text.lines().next()?.trim();
-    let version = line.split_whitespace().last()?.to_owned();
-    if !version.starts_with(|c: char| c.is_ascii_digit()) {
-        return None;
+impl From<&NixVersion> for NixIdentity {
+    fn from(v: &NixVersion) -> Self {
+        Self {
+            implementation: v.brand().to_owned(),
+            version: v.printed().to_owned(),
+        }
     }
-    let implementation = match (line.find('('), line.find(')')) {
-        (Some(open), Some(close)) if open < close => line[open + 1..close]
-            .split(',')
-            .next()
-            .unwrap_or("Nix")
-            .trim()
-            .to_owned(),
-        _ => "Nix".to_owned(),
-    };
-    Some(NixIdentity {
-        implementation,
-        version,
-    })
 }
 
-/// The identity of the Nix that `frontend` runs.
+/// The identity of the Nix that `frontend` runs. `nix` is asked once per
+/// process (shared with every other use of its version); `nix-instantiate`
+/// is its own program, which may come from another Nix.
 pub fn identity(frontend: Frontend) -> Result<NixIdentity, StoreError> {
-    let program = match frontend {
-        Frontend::NixEval => Program::Nix,
-        Frontend::NixInstantiate => Program::NixInstantiate,
-    };
+    if frontend == Frontend::NixEval {
+        return Ok(NixIdentity::from(nix_version::nix_version()?));
+    }
+    let program = Program::NixInstantiate;
     let out = Invocation::new(program).option("--version").run()?;
     let program = program.name();
     let text = String::from_utf8_lossy(&out);
-    parse_version_line(&text).ok_or_else(|| StoreError::BadNixJson {
+    let version = NixVersion::parse(&text).ok_or_else(|| StoreError::BadNixJson {
         command: format!("{program} --version"),
         reason: format!("cannot read a version in {:?}", text.trim()),
-    })
+    })?;
+    Ok(NixIdentity::from(&version))
 }
 
 /// The system Nix evaluates for on this machine. Flakes cannot ask
@@ -123,7 +113,7 @@ mod tests {
 
     #[test]
     fn reads_every_implementation() {
-        let id = |s: &str| parse_version_line(s).map(|i| i.to_string());
+        let id = |s: &str| NixVersion::parse(s).map(|v| NixIdentity::from(&v).to_string());
         assert_eq!(id("nix (Nix) 2.8.0\n").as_deref(), Some("Nix 2.8.0"));
         assert_eq!(
             id("nix-instantiate (Nix) 2.24.9").as_deref(),

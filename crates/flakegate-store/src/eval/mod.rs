@@ -19,8 +19,6 @@ pub mod revision;
 mod stats;
 
 pub use command::{EvalCommand, Frontend, shell_quote};
-pub use identity::{
-    NixIdentity, current_system, default_flake_attrs, identity, parse_version_line,
-};
+pub use identity::{NixIdentity, current_system, default_flake_attrs, identity};
 pub use measure::{Measurement, measure};
 pub use stats::{EvalStats, StatValue};

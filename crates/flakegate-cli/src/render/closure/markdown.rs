@@ -3,9 +3,9 @@
 use std::fmt::Write;
 
 use flakegate_closure::ClosureReport;
-use flakegate_report::units::{count, signed_size, size};
+use flakegate_report::units::{signed_size, size};
 
-use super::{duplicate_instances, short, versions};
+use super::{baseline_figures, duplicate_instances, short, versions};
 use crate::render::{counted, gates, html_code, md_code as code};
 
 pub fn render(r: &ClosureReport) -> String {
@@ -24,16 +24,7 @@ pub fn render(r: &ClosureReport) -> String {
     );
     o.push_str(&gates::markdown(&r.gates, r.status, "Root"));
     if let Some(b) = &r.baseline {
-        let _ = writeln!(
-            o,
-            "**Baseline:** {} → {} ({}, {:+.2}%), {} → {}\n",
-            size(b.baseline_size),
-            size(b.size),
-            signed_size(b.growth_bytes),
-            b.growth_percent,
-            count(u64::try_from(b.baseline_paths).unwrap_or(u64::MAX)),
-            counted(r.path_count, "path", "paths")
-        );
+        let _ = writeln!(o, "**Baseline:** {}\n", baseline_figures(r, b));
         if !b.causes.is_empty() {
             let _ = writeln!(o, "| Grew by | Package | Versions |\n|---:|---|---|");
             for c in &b.causes {

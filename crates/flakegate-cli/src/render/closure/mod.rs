@@ -4,7 +4,7 @@ mod markdown;
 mod terminal;
 
 use flakegate_closure::ClosureReport;
-use flakegate_report::units::{signed_size, size};
+use flakegate_report::units::{count, signed_size, size};
 use flakegate_store::name::store_path_name;
 
 use super::{Paint, Render, counted};
@@ -57,6 +57,20 @@ fn duplicate_instances(d: &flakegate_closure::Duplicate) -> String {
         })
         .collect();
     parts.join(", ")
+}
+
+/// `12.0 MiB → 18.4 MiB (+6.4 MiB, +53.33%), 1,180 → 1,203 paths`: the
+/// comparison with the baseline, in both reports.
+fn baseline_figures(r: &ClosureReport, b: &flakegate_closure::BaselineComparison) -> String {
+    format!(
+        "{} → {} ({}, {:+.2}%), {} → {}",
+        size(b.baseline_size),
+        size(b.size),
+        signed_size(b.growth_bytes),
+        b.growth_percent,
+        count(u64::try_from(b.baseline_paths).unwrap_or(u64::MAX)),
+        counted(r.path_count, "path", "paths")
+    )
 }
 
 /// `8.9.1 → 8.10.0` for a growth cause.

@@ -3,9 +3,9 @@
 use std::fmt::Write;
 
 use flakegate_closure::ClosureReport;
-use flakegate_report::units::{count, signed_size, size};
+use flakegate_report::units::{signed_size, size};
 
-use super::{duplicate_instances, short, versions};
+use super::{baseline_figures, duplicate_instances, short, versions};
 use crate::render::{Paint, counted, gates};
 
 pub fn render(r: &ClosureReport, p: Paint) -> String {
@@ -116,17 +116,7 @@ pub fn render(r: &ClosureReport, p: Paint) -> String {
     }
 
     if let Some(b) = &r.baseline {
-        let _ = writeln!(
-            o,
-            "\n{} {} → {} ({}, {:+.2}%), {} → {}",
-            p.bold("Baseline:"),
-            size(b.baseline_size),
-            size(b.size),
-            signed_size(b.growth_bytes),
-            b.growth_percent,
-            count(u64::try_from(b.baseline_paths).unwrap_or(u64::MAX)),
-            counted(r.path_count, "path", "paths")
-        );
+        let _ = writeln!(o, "\n{} {}", p.bold("Baseline:"), baseline_figures(r, b));
         for c in &b.causes {
             let _ = writeln!(
                 o,

@@ -1,9 +1,9 @@
 //! GitHub workflow commands: one `::error`/`::warning` annotation per
 //! finding, shown on the pull request's diff.
 
-use std::fmt::Write;
-
 use flakegate_lint::{LintReport, Severity};
+
+use crate::render::workflow::{At, annotate};
 
 pub fn render(r: &LintReport) -> String {
     let mut o = String::new();
@@ -13,37 +13,17 @@ pub fn render(r: &LintReport) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(
-            o,
-            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            property(&f.file),
-            x.span.start.line,
-            x.span.start.column,
-            x.span.end.line,
-            x.span.end.column,
-            property(&format!("flakegate lint: {}", x.rule)),
-            data(&x.message),
-        );
+        let at = At::Span {
+            line: x.span.start.line,
+            column: x.span.start.column,
+            end_line: x.span.end.line,
+            end_column: x.span.end.column,
+        };
+        let title = format!("flakegate lint: {}", x.rule);
+        annotate(&mut o, level, &f.file, at, Some(&title), &x.message);
     }
     for u in &r.unreadable {
-        let _ = writeln!(
-            o,
-            "::warning file={}::{}",
-            property(&u.file),
-            data(&u.reason)
-        );
+        annotate(&mut o, "warning", &u.file, At::File, None, &u.reason);
     }
     o
-}
-
-/// Escaping for a command's message.
-fn data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escaping for a command's properties.
-fn property(s: &str) -> String {
-    data(s).replace(':', "%3A").replace(',', "%2C")
 }

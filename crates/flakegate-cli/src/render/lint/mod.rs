@@ -11,7 +11,7 @@ use std::fmt::Write;
 use flakegate_lint::LintReport;
 use flakegate_report::Report;
 
-use super::{Paint, Render, gates};
+use super::{Paint, Render, gates, plural};
 
 impl Render for LintReport {
     fn terminal(&self, p: Paint) -> String {
@@ -45,22 +45,14 @@ impl Render for LintReport {
 }
 
 fn headline(r: &LintReport) -> String {
-    let files = summary_count(r.files, "file");
+    let files = plural(r.files, "file");
     if r.findings.is_empty() {
         return format!("no findings in {files}");
     }
     format!(
         "{} ({}, {}) in {files}",
-        summary_count(r.findings.len(), "finding"),
-        summary_count(r.errors, "error"),
-        summary_count(r.warnings, "warning"),
-    )
-}
-
-fn summary_count(n: usize, what: &str) -> String {
-    format!(
-        "{} {what}{}",
-        flakegate_report::units::count(n as u64),
-        if n == 1 { "" } else { "s" }
+        plural(r.findings.len(), "finding"),
+        plural(r.errors, "error"),
+        plural(r.warnings, "warning"),
     )
 }

@@ -2,12 +2,11 @@
 //! the line of flake.lock that holds the node (`::warning file=…,line=…`),
 //! each failed gate an error.
 
-use std::fmt::Write;
-
 use flakegate_lock::HealthReport;
 use flakegate_report::{GateId, Status};
 
-use super::plural;
+use crate::render::plural;
+use crate::render::workflow::{At, annotate};
 
 /// `text` is the lock file's content, to find each node's line.
 pub fn render(r: &HealthReport, text: &str) -> String {
@@ -21,7 +20,7 @@ pub fn render(r: &HealthReport, text: &str) -> String {
                 "warning",
                 file,
                 line,
-                &format!("duplicate {}", d.source),
+                Some(&format!("duplicate {}", d.source)),
                 &format!(
                     "`{}` duplicates `{}` ({} at {}); add to flake.nix: {}",
                     l.path,
@@ -48,7 +47,7 @@ pub fn render(r: &HealthReport, text: &str) -> String {
             level,
             file,
             node_line(text, &f.key),
-            "pinning",
+            Some("pinning"),
             &format!("{}: {}", f.path, f.message),
         );
     }
@@ -65,53 +64,36 @@ pub fn render(r: &HealthReport, text: &str) -> String {
         if let Some(d) = &g.detail {
             message = format!("{message}; {d}");
         }
-        annotate(&mut o, level, file, None, g.gate.label(), &message);
+        annotate(
+            &mut o,
+            level,
+            file,
+            At::File,
+            Some(g.gate.label()),
+            &message,
+        );
     }
     if o.is_empty() {
-        let _ = writeln!(
-            o,
-            "::notice file={}::flake.lock is healthy",
-            escape_property(file)
+        annotate(
+            &mut o,
+            "notice",
+            file,
+            At::File,
+            None,
+            "flake.lock is healthy",
         );
     }
     o
 }
 
-fn annotate(
-    o: &mut String,
-    level: &str,
-    file: &str,
-    line: Option<usize>,
-    title: &str,
-    message: &str,
-) {
-    let line = line.map_or_else(String::new, |l| format!(",line={l}"));
-    let _ = writeln!(
-        o,
-        "::{level} file={}{line},title={}::{}",
-        escape_property(file),
-        escape_property(title),
-        escape_data(message)
-    );
-}
-
 /// The 1-based line of `"KEY": {` among the nodes (Nix writes them at an
-/// indent of four spaces).
-fn node_line(text: &str, key: &str) -> Option<usize> {
-    let quoted = serde_json::to_string(key).ok()?;
+/// indent of four spaces); the file as a whole when it is not found.
+fn node_line(text: &str, key: &str) -> At {
+    let Ok(quoted) = serde_json::to_string(key) else {
+        return At::File;
+    };
     let needle = format!("{quoted}: {{");
     text.lines()
         .position(|l| l.trim_start() == needle && l.len() - l.trim_start().len() == 4)
-        .map(|i| i + 1)
-}
-
-// Workflow command escaping, as the Actions toolkit does it.
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+        .map_or(At::File, |i| At::Line(i + 1))
 }

@@ -9,7 +9,7 @@ mod markdown;
 
 use flakegate_lock::{HealthReport, LockDiff, time};
 
-use super::{Paint, Render};
+use super::{Paint, Render, plural};
 
 pub use github::render as github;
 
@@ -57,9 +57,4 @@ fn short_rev(rev: Option<&str>) -> String {
 
 fn age(seconds: Option<i64>) -> String {
     seconds.map_or_else(|| "-".to_owned(), time::age)
-}
-
-/// `1 node` / `3 nodes`.
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
