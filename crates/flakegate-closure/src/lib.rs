@@ -14,10 +14,12 @@
 
 mod added;
 mod analyse;
+mod closure_sizes;
 pub mod baseline;
 pub mod budget;
 mod duplicates;
 mod graph;
+mod order;
 mod report;
 mod why;
 
