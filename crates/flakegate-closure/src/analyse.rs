@@ -102,8 +102,8 @@ pub fn analyse(closure: &Closure, opts: &AnalyseOptions) -> ClosureReport {
         let mut deps = Vec::with_capacity(direct.len());
         for (k, &d) in direct.iter().enumerate() {
             let e = entry(d as usize);
-            let closure_size = (k < MAX_DEPENDENCY_CLOSURES)
-                .then(|| sizes.next().unwrap_or_default().0);
+            let closure_size =
+                (k < MAX_DEPENDENCY_CLOSURES).then(|| sizes.next().unwrap_or_default().0);
             deps.push(DependencyEntry {
                 path: e.path,
                 name: e.name,

@@ -14,9 +14,9 @@
 
 mod added;
 mod analyse;
-mod closure_sizes;
 pub mod baseline;
 pub mod budget;
+mod closure_sizes;
 mod duplicates;
 mod graph;
 mod order;
