@@ -10,6 +10,7 @@
 //! outputs of one derivation) costs further passes until nothing changes.
 
 use crate::graph::Graph;
+use crate::order::Order;
 
 const UNDEFINED: u32 = u32::MAX;
 
@@ -17,42 +18,11 @@ const UNDEFINED: u32 = u32::MAX;
 /// referenced. A node no root reaches (a hand-made closure may have some)
 /// adds its own size.
 #[must_use]
-pub fn added_sizes(graph: &Graph<'_>) -> Vec<u64> {
+pub fn added_sizes(graph: &Graph<'_>, order: &Order) -> Vec<u64> {
     let n = graph.len();
-    let virtual_root = crate::graph::to_u32(n);
-    let successors = |v: u32| -> &[u32] {
-        if v == virtual_root {
-            &graph.roots
-        } else {
-            &graph.refs[v as usize]
-        }
-    };
-
-    // Depth-first postorder from the virtual root, without recursion; an
-    // edge to a node still on the stack closes a cycle.
-    let mut postorder: Vec<u32> = Vec::with_capacity(n + 1);
-    let mut state = vec![0u8; n + 1]; // 0 new, 1 on the stack, 2 done
-    let mut stack: Vec<(u32, u32)> = vec![(virtual_root, 0)];
-    state[n] = 1;
-    let mut cyclic = false;
-    while let Some(top) = stack.last_mut() {
-        let (v, next) = *top;
-        if let Some(&w) = successors(v).get(next as usize) {
-            top.1 += 1;
-            match state[w as usize] {
-                0 => {
-                    state[w as usize] = 1;
-                    stack.push((w, 0));
-                }
-                1 => cyclic = true,
-                _ => {}
-            }
-        } else {
-            state[v as usize] = 2;
-            postorder.push(v);
-            stack.pop();
-        }
-    }
+    let virtual_root = Order::virtual_root(graph);
+    let successors = |v: u32| Order::successors(graph, v);
+    let (postorder, cyclic) = (&order.postorder, order.cyclic);
 
     // Reverse-postorder numbers: the virtual root is 0, a node's dominators
     // have smaller numbers than the node.
@@ -63,7 +33,7 @@ pub fn added_sizes(graph: &Graph<'_>) -> Vec<u64> {
     }
     // Predecessors by number, in one flat array (compressed rows).
     let mut start = vec![0u32; m + 1];
-    for &v in &postorder {
+    for &v in postorder {
         for &w in successors(v) {
             start[number[w as usize] as usize + 1] += 1;
         }
@@ -73,7 +43,7 @@ pub fn added_sizes(graph: &Graph<'_>) -> Vec<u64> {
     }
     let mut fill = start.clone();
     let mut preds = vec![0u32; start[m] as usize];
-    for &v in &postorder {
+    for &v in postorder {
         for &w in successors(v) {
             let slot = &mut fill[number[w as usize] as usize];
             preds[*slot as usize] = number[v as usize];
@@ -144,7 +114,7 @@ fn intersect(idom: &[u32], mut a: u32, mut b: u32) -> u32 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use flakegate_store::{Closure, PathInfo};
 
@@ -178,7 +148,7 @@ mod tests {
             if std::mem::replace(&mut seen[v as usize], true) {
                 continue;
             }
-            stack.extend(g.refs[v as usize].iter().copied().filter(|&w| w != skip));
+            stack.extend(g.refs(v).iter().copied().filter(|&w| w != skip));
         }
         (0..g.len())
             .filter(|&i| !seen[i])
@@ -195,7 +165,7 @@ mod tests {
             &[0, 5],
         );
         let g = Graph::new(&c);
-        let added = added_sizes(&g);
+        let added = added_sizes(&g, &Order::new(&g));
         let at = |i: usize| added[g.lookup(&p(i)).expect("n") as usize];
         assert_eq!(at(0), 1 + 10 + 100 + 1000);
         assert_eq!(at(1), 10);
@@ -232,7 +202,7 @@ mod tests {
             let roots: Vec<usize> = (0..n).filter(|&i| i == 0 || next(5) == 0).collect();
             let c = closure(&sizes, &edges, &roots).restricted_to_roots();
             let g = Graph::new(&c);
-            let added = added_sizes(&g);
+            let added = added_sizes(&g, &Order::new(&g));
             for info in &c.paths {
                 let i: usize = info
                     .path

@@ -4,7 +4,9 @@ use flakegate_store::name::{PackageName, store_path_name};
 
 use std::cmp::Reverse;
 
+use crate::closure_sizes::closure_sizes;
 use crate::graph::{Graph, to_u32};
+use crate::order::Order;
 use crate::report::{ClosureReport, DependencyEntry, PathEntry, RootReport};
 use crate::{Closure, added, duplicates, why};
 use flakegate_report::Status;
@@ -42,7 +44,8 @@ pub(crate) type Split<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
 #[must_use]
 pub fn analyse(closure: &Closure, opts: &AnalyseOptions) -> ClosureReport {
     let graph = Graph::new(closure);
-    let added = added::added_sizes(&graph);
+    let order = Order::new(&graph);
+    let added = added::added_sizes(&graph, &order);
     let names: Vec<Split<'_>> = graph
         .infos
         .iter()
@@ -73,22 +76,34 @@ pub fn analyse(closure: &Closure, opts: &AnalyseOptions) -> ClosureReport {
         .map(|&i| entry(i as usize))
         .collect();
 
-    let mut marks = vec![0u32; graph.len()];
-    let mut stack = Vec::new();
-    let mut stamp = 0u32;
-    let mut roots = Vec::new();
-    for &r in &graph.roots {
-        stamp += 1;
-        let (closure_size, path_count) = graph.closure_size_of(r, &mut marks, stamp, &mut stack);
-        let mut direct: Vec<u32> = graph.refs[r as usize].clone();
-        direct.sort_unstable_by_key(|&d| (Reverse(added[d as usize]), d));
+    // Each root's closure and its largest dependencies' closures, all in
+    // one pass: a root first, then its dependencies by added size.
+    let directs: Vec<Vec<u32>> = graph
+        .roots
+        .iter()
+        .map(|&r| {
+            let mut direct = graph.refs(r).to_vec();
+            direct.sort_unstable_by_key(|&d| (Reverse(added[d as usize]), d));
+            direct
+        })
+        .collect();
+    let starts: Vec<u32> = graph
+        .roots
+        .iter()
+        .zip(&directs)
+        .flat_map(|(&r, direct)| {
+            std::iter::once(r).chain(direct.iter().take(MAX_DEPENDENCY_CLOSURES).copied())
+        })
+        .collect();
+    let mut sizes = closure_sizes(&graph, &order, &starts).into_iter();
+    let mut roots = Vec::with_capacity(graph.roots.len());
+    for (&r, direct) in graph.roots.iter().zip(&directs) {
+        let (closure_size, path_count) = sizes.next().unwrap_or_default();
         let mut deps = Vec::with_capacity(direct.len());
         for (k, &d) in direct.iter().enumerate() {
             let e = entry(d as usize);
-            let closure_size = (k < MAX_DEPENDENCY_CLOSURES).then(|| {
-                stamp += 1;
-                graph.closure_size_of(d, &mut marks, stamp, &mut stack).0
-            });
+            let closure_size =
+                (k < MAX_DEPENDENCY_CLOSURES).then(|| sizes.next().unwrap_or_default().0);
             deps.push(DependencyEntry {
                 path: e.path,
                 name: e.name,

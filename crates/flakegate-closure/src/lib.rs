@@ -16,8 +16,10 @@ mod added;
 mod analyse;
 pub mod baseline;
 pub mod budget;
+mod closure_sizes;
 mod duplicates;
 mod graph;
+mod order;
 mod report;
 mod why;
 

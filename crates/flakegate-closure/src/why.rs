@@ -52,7 +52,7 @@ pub fn explain(graph: &Graph<'_>, names: &[Split<'_>], query: &str) -> Vec<WhyCh
                 found.push(v);
             }
         }
-        for &w in &graph.refs[v as usize] {
+        for &w in graph.refs(v) {
             if !seen[w as usize] {
                 seen[w as usize] = true;
                 parent[w as usize] = Some(v);
