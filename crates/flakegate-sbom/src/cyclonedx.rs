@@ -242,6 +242,8 @@ fn license_choices(licenses: &[License]) -> Vec<LicenseChoice<'_>> {
         .iter()
         .map(|l| {
             let id = match &l.kind {
+                // The schema's `license.id` enum is an older SPDX list: an
+                // id it lacks (generated, see newer_ids.rs) goes in `name`.
                 LicenseKind::Spdx(e) => {
                     single_id(e).filter(|id| !UNKNOWN_TO_CYCLONEDX_SCHEMA.contains(id))
                 }

@@ -4,7 +4,8 @@
 //! The `spdx` crate knows a newer list than the official SPDX validator
 //! (spdx-tools, and most scanners, which read the same kind of bundled
 //! list), so an SPDX document declares the validator's list version
-//! (`creationInfo.licenseListVersion`) and writes every id that list lacks
+//! (`creationInfo.licenseListVersion`) and writes every id its bundled list
+//! lacks (newer ids, and a few older ones the bundled index misses)
 //! as a `LicenseRef-` of its own, naming the SPDX id in its extracted
 //! licensing info: nothing is claimed that the declared list does not hold.
 //! Which ids are newer is data (`newer_ids.rs`, generated from both lists),

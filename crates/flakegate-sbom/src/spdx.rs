@@ -340,7 +340,8 @@ pub fn render(bom: &Bom) -> String {
                     for n in newer {
                         let text = format!(
                             "The SPDX license expression \"{}\" (SPDX License List {}), \
-                             newer than the list this document declares ({}); its text: {}",
+                             which the license list this document declares ({}, as the \
+                             official SPDX validator bundles it) lacks; its text: {}",
                             n.spdx,
                             spdx::identifiers::VERSION,
                             SPDX_VALIDATOR_LIST_VERSION,
