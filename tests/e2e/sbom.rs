@@ -81,13 +81,19 @@ fn meta_flake() -> &'static (tempfile::TempDir, String) {
         std::fs::create_dir(dir.path().join("sbom")).expect("mkdir");
         std::fs::copy(kit::fixture("lib.nix"), dir.path().join("lib.nix")).expect("copy");
         let tree = dir.path().join("sbom/nixpkgs-tree");
+        let split = dir.path().join("sbom/nixpkgs-split-tree");
         for d in ["lib", "pkgs/top-level"] {
             std::fs::create_dir_all(tree.join(d)).expect("mkdir");
+        }
+        for d in ["lib/licenses", "pkgs/top-level"] {
+            std::fs::create_dir_all(split.join(d)).expect("mkdir");
         }
         for f in [
             "nixpkgs-tree/lib/licenses.nix",
             "nixpkgs-tree/pkgs/top-level/default.nix",
             "nixpkgs-tree/.version",
+            "nixpkgs-split-tree/lib/licenses/default.nix",
+            "nixpkgs-split-tree/pkgs/top-level/default.nix",
         ] {
             std::fs::copy(
                 kit::fixture(&format!("sbom/{f}")),
@@ -95,7 +101,13 @@ fn meta_flake() -> &'static (tempfile::TempDir, String) {
             )
             .expect("copy");
         }
-        for f in ["packages.nix", "licenses.nix"] {
+        for f in [
+            "packages.nix",
+            "licenses.nix",
+            "split-layout.nix",
+            "nixpkgs-licenses.nix",
+            "nixpkgs-licenses.json",
+        ] {
             std::fs::copy(
                 kit::fixture(&format!("sbom/{f}")),
                 dir.path().join("sbom").join(f),
@@ -112,6 +124,8 @@ fn meta_flake() -> &'static (tempfile::TempDir, String) {
                 r#"{{ outputs = _: {{
   packages.{system} = import ./sbom/packages.nix {{ system = "{system}"; }};
   licenses = import ./sbom/licenses.nix {{ system = "{system}"; }};
+  splitLayout = import ./sbom/split-layout.nix {{ system = "{system}"; }};
+  nixpkgsLicenses = import ./sbom/nixpkgs-licenses.nix {{ system = "{system}"; }};
   notADerivation = "a string";
   fresh = derivation {{
     name = "fresh-1.0"; system = "{system}"; builder = "/bin/sh";
@@ -741,6 +755,154 @@ fn every_license_shape_gives_valid_documents() {
     assert_ne!(declared("text-foo-round"), declared("text-foo-square"));
     assert!(declared("notOnList").starts_with("LicenseRef-NCUL1-"));
     assert_eq!(declared("list-mixed"), "NOASSERTION");
+}
+
+/// SPDX ids newer than the official SPDX validator's license list: the SPDX
+/// document declares that list's version and writes them as `LicenseRef-`s
+/// that name the SPDX id; CycloneDX keeps the id (in `name` where the 1.6
+/// schema's enum lacks it). Both documents pass the validators.
+#[test]
+fn ids_newer_than_the_validators_lists_give_valid_documents() {
+    let (_flake, reference) = meta_flake();
+    let all = reference.replace("#app", "#licenses.all");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cdx = dir.path().join("newer.cdx.json");
+    let spdx = dir.path().join("newer.spdx.json");
+    for (file, format) in [(&cdx, "cyclonedx"), (&spdx, "spdx")] {
+        sbom(&[
+            &all,
+            "--buildtime",
+            "--format",
+            format,
+            "-o",
+            file.to_str().expect("utf8"),
+        ]);
+    }
+    assert_valid(&[&cdx, &spdx]);
+
+    let doc = json(&std::fs::read_to_string(&cdx).expect("read"));
+    let licenses = |name: &str| component_by_name(&doc, name)["licenses"].clone();
+    assert_eq!(licenses("bola")[0]["expression"], "BOLA-1.1");
+    assert_eq!(licenses("list-newer")[0]["license"]["id"], "BOLA-1.1");
+    assert_eq!(licenses("list-newer")[1]["license"]["name"], "atc-game");
+    assert!(licenses("list-newer")[1]["license"].get("id").is_none());
+
+    let sdoc = json(&std::fs::read_to_string(&spdx).expect("read"));
+    assert_eq!(sdoc["creationInfo"]["licenseListVersion"], "3.27");
+    let package = |name: &str| -> Value {
+        sdoc["packages"]
+            .as_array()
+            .expect("packages")
+            .iter()
+            .find(|p| p["name"] == name)
+            .expect("package")
+            .clone()
+    };
+    assert_eq!(package("bola")["licenseDeclared"], "LicenseRef-BOLA-1.1");
+    assert_eq!(
+        package("rsyncExcep")["licenseDeclared"],
+        "LicenseRef-GPL-3.0-only-WITH-rsync-linking-exception"
+    );
+    // Ids on the declared list stay ids.
+    assert_eq!(package("mit")["licenseDeclared"], "MIT");
+    let extracted = |id: &str| -> Value {
+        sdoc["hasExtractedLicensingInfos"]
+            .as_array()
+            .expect("extracted")
+            .iter()
+            .find(|e| e["licenseId"] == id)
+            .expect("extracted licensing info")
+            .clone()
+    };
+    let bola = extracted("LicenseRef-BOLA-1.1");
+    assert_eq!(bola["name"], "Buena Onda License Agreement v1.1");
+    assert_eq!(
+        bola["seeAlsos"],
+        serde_json::json!(["https://spdx.org/licenses/BOLA-1.1.html"])
+    );
+    assert!(
+        bola["extractedText"]
+            .as_str()
+            .is_some_and(|t| t.contains("\"BOLA-1.1\"")),
+        "{bola}"
+    );
+    assert_eq!(
+        extracted("LicenseRef-GPL-3.0-only-WITH-rsync-linking-exception")["seeAlsos"],
+        serde_json::json!(["https://spdx.org/licenses/rsync-linking-exception.html"])
+    );
+}
+
+/// Every license of a real nixpkgs' `lib.licenses` (303 values, a fixture
+/// taken from nixpkgs: tests/fixtures/sbom/nixpkgs-licenses.nix) gives valid
+/// documents in both formats.
+#[test]
+fn every_real_nixpkgs_license_gives_valid_documents() {
+    let (_flake, reference) = meta_flake();
+    let all = reference.replace("#app", "#nixpkgsLicenses.all");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cdx = dir.path().join("nixpkgs.cdx.json");
+    let spdx = dir.path().join("nixpkgs.spdx.json");
+    for (file, format) in [(&cdx, "cyclonedx"), (&spdx, "spdx")] {
+        sbom(&[
+            &all,
+            "--buildtime",
+            "--format",
+            format,
+            "-o",
+            file.to_str().expect("utf8"),
+        ]);
+    }
+    assert_valid(&[&cdx, &spdx]);
+    let doc = json(&std::fs::read_to_string(&cdx).expect("read"));
+    let with_license = components(&doc)
+        .into_iter()
+        .filter(|c| {
+            c["name"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("license-"))
+                && c["licenses"].as_array().is_some_and(|l| !l.is_empty())
+        })
+        .count();
+    assert_eq!(with_license, 303);
+    // The ids newer than the SPDX validator's list are refs that name them.
+    let sdoc = json(&std::fs::read_to_string(&spdx).expect("read"));
+    let newer: Vec<&str> = sdoc["hasExtractedLicensingInfos"]
+        .as_array()
+        .expect("extracted")
+        .iter()
+        .filter(|e| e["seeAlsos"].is_array())
+        .filter_map(|e| e["licenseId"].as_str())
+        .collect();
+    assert!(newer.contains(&"LicenseRef-TekHVC"), "{newer:?}");
+    assert!(newer.contains(&"LicenseRef-CAPEC-tou"), "{newer:?}");
+}
+
+/// Current nixpkgs keeps its licenses in lib/licenses/default.nix (no
+/// lib/licenses.nix): a package whose `meta.position` lies in such a tree is
+/// still supplied by nixpkgs.
+#[test]
+fn nixpkgs_in_the_split_licenses_layout_is_the_supplier() {
+    let (_flake, reference) = meta_flake();
+    let split = reference.replace("#app", "#splitLayout");
+    for format in ["cyclonedx", "spdx"] {
+        let text = sbom(&[&split, "--buildtime", "--format", format]);
+        let doc = json(&text);
+        if format == "cyclonedx" {
+            let root = &doc["metadata"]["component"];
+            assert_eq!(root["name"], "libsplit");
+            assert_eq!(root["supplier"]["name"], "nixpkgs");
+            assert_eq!(root["purl"], "pkg:nix/nixpkgs/libsplit@1.0");
+        } else {
+            let root = doc["packages"]
+                .as_array()
+                .expect("packages")
+                .iter()
+                .find(|p| p["name"] == "libsplit")
+                .expect("libsplit")
+                .clone();
+            assert_eq!(root["supplier"], "Organization: nixpkgs");
+        }
+    }
 }
 
 #[test]

@@ -8,37 +8,13 @@ use crate::license::single_id;
 use crate::model::{
     Bom, Component, Hash, HashAlg, Kind, License, LicenseKind, MetadataSource, Mode,
 };
+use crate::newer_ids::UNKNOWN_TO_CYCLONEDX_SCHEMA;
 use crate::serial::iso8601;
 
 /// The version of a component that has none (a version-less store path such
 /// as `etc-motd`): scanners and NTIA need a version, and this one cannot be
 /// mistaken for a release.
 pub const NO_VERSION: &str = "unversioned";
-
-/// SPDX ids newer than the license list bundled in the CycloneDX 1.6 schema
-/// (SPDX list 3.28): the schema's `license.id` enum refuses them, so they
-/// go in `license.name` instead.
-const IDS_NEWER_THAN_SCHEMA: &[&str] = &[
-    "BSD-2-Clause-pos-unchanged",
-    "BSD-3-Clause-OpenWebUI",
-    "BSD-Source-Code-no-disclaimer",
-    "BSD-Source-alt-GPL",
-    "BSD-ask-to-endorse",
-    "Brian-Gladman-3-Clause-no-conversion",
-    "Bugroff",
-    "CC-BY-NC-3.0-IGO",
-    "FDK-MPEG-H",
-    "GFDL-1.1-invariants",
-    "GFDL-1.1-no-invariants",
-    "GFDL-1.2-invariants",
-    "GFDL-1.2-no-invariants",
-    "GFDL-1.3-invariants",
-    "GFDL-1.3-no-invariants",
-    "Google-Patent-WebM",
-    "Hippocratic-3.0-core",
-    "Informatica",
-    "MVT-1.1",
-];
 
 pub const SPEC_VERSION: &str = "1.6";
 
@@ -266,8 +242,10 @@ fn license_choices(licenses: &[License]) -> Vec<LicenseChoice<'_>> {
         .iter()
         .map(|l| {
             let id = match &l.kind {
+                // The schema's `license.id` enum is an older SPDX list: an
+                // id it lacks (generated, see newer_ids.rs) goes in `name`.
                 LicenseKind::Spdx(e) => {
-                    single_id(e).filter(|id| !IDS_NEWER_THAN_SCHEMA.contains(id))
+                    single_id(e).filter(|id| !UNKNOWN_TO_CYCLONEDX_SCHEMA.contains(id))
                 }
                 LicenseKind::Unknown { .. } => None,
             };

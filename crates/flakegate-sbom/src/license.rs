@@ -26,7 +26,7 @@ use crate::model::{License, LicenseKind};
 /// How expressions are read: the SPDX grammar over the SPDX list, with the
 /// deprecated ids nixpkgs still uses (`GPL-2.0+`) and no guessing of
 /// imprecise names.
-const MODE: ParseMode = ParseMode {
+pub(crate) const MODE: ParseMode = ParseMode {
     allow_slash_as_or_operator: false,
     allow_imprecise_license_names: false,
     allow_postfix_plus_on_gpl: true,

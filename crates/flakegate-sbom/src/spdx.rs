@@ -9,7 +9,9 @@ use serde::Serialize;
 use crate::cyclonedx::NO_VERSION;
 use crate::license::refs_in;
 use crate::model::{Bom, Component, Hash, HashAlg, Kind, LicenseKind, MetadataSource, Mode};
+use crate::newer_ids::SPDX_VALIDATOR_LIST_VERSION;
 use crate::normalise::is_spdx_location;
+use crate::older_list::for_declared_list;
 use crate::serial::iso8601;
 
 pub const SPEC_VERSION: &str = "SPDX-2.3";
@@ -38,9 +40,13 @@ struct Document<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct CreationInfo {
     created: String,
     creators: Vec<String>,
+    /// The SPDX License List every id in the document is on (see
+    /// [`crate::older_list`]).
+    license_list_version: &'static str,
 }
 
 #[derive(Serialize)]
@@ -92,6 +98,8 @@ struct ExtractedLicense {
     license_id: String,
     name: String,
     extracted_text: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    see_alsos: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -231,7 +239,7 @@ fn package<'a>(c: &'a Component, is_root: bool) -> Package<'a> {
     // (all apply? any?), so none is declared and the list is a comment.
     let (license_declared, license_comments) = match c.licenses.as_slice() {
         [] => ("NOASSERTION".to_owned(), None),
-        [one] => (one.expression().to_owned(), None),
+        [one] => (for_declared_list(one.expression()).0, None),
         many => (
             "NOASSERTION".to_owned(),
             Some(format!(
@@ -304,18 +312,45 @@ fn relationship<'a>(
 #[must_use]
 pub fn render(bom: &Bom) -> String {
     let root_id = spdx_id(&bom.root.bom_ref);
-    // Every LicenseRef used, with the text it stands for (a LicenseRef that
-    // nixpkgs wrote in an spdxId stands for itself).
-    let mut extracted: BTreeMap<String, String> = BTreeMap::new();
+    // Every LicenseRef used, with what it stands for: an unknown license's
+    // text, an SPDX id newer than the declared list, or (a LicenseRef that
+    // nixpkgs wrote in an spdxId) itself.
+    let mut extracted: BTreeMap<String, ExtractedLicense> = BTreeMap::new();
+    let mut add = |id: &str, name: &str, text: String, see_alsos: Vec<String>| {
+        extracted
+            .entry(id.to_owned())
+            .or_insert_with(|| ExtractedLicense {
+                license_id: id.to_owned(),
+                name: name.to_owned(),
+                extracted_text: text,
+                see_alsos,
+            });
+    };
+    let named = |name: &str| {
+        format!("A license nixpkgs' meta.license names \"{name}\"; its text is not included.")
+    };
     for c in bom.all_components() {
         for l in &c.licenses {
             match &l.kind {
                 LicenseKind::Unknown { license_ref, text } => {
-                    extracted.insert(license_ref.clone(), text.clone());
+                    add(license_ref, text, named(text), Vec::new());
                 }
                 LicenseKind::Spdx(e) => {
-                    for r in refs_in(e) {
-                        extracted.entry(r.clone()).or_insert(r);
+                    let (written, newer) = for_declared_list(e);
+                    for n in newer {
+                        let text = format!(
+                            "The SPDX license expression \"{}\" (SPDX License List {}), \
+                             which the license list this document declares ({}, as the \
+                             official SPDX validator bundles it) lacks; its text: {}",
+                            n.spdx,
+                            spdx::identifiers::VERSION,
+                            SPDX_VALIDATOR_LIST_VERSION,
+                            n.see_also.join(", ")
+                        );
+                        add(&n.license_ref, &n.name, text, n.see_also);
+                    }
+                    for r in refs_in(&written) {
+                        add(&r, &r, named(&r), Vec::new());
                     }
                 }
             }
@@ -373,22 +408,14 @@ pub fn render(bom: &Bom) -> String {
         creation_info: CreationInfo {
             created: iso8601(bom.timestamp),
             creators: vec![format!("Tool: flakegate-{}", bom.tool_version)],
+            license_list_version: SPDX_VALIDATOR_LIST_VERSION,
         },
         comment: format!("SBOM of {graph}. {metadata}"),
         packages: bom
             .all_components()
             .map(|c| package(c, std::ptr::eq(c, &bom.root)))
             .collect(),
-        extracted_licenses: extracted
-            .into_iter()
-            .map(|(id, name)| ExtractedLicense {
-                license_id: id,
-                extracted_text: format!(
-                    "A license nixpkgs' meta.license names \"{name}\"; its text is not included."
-                ),
-                name,
-            })
-            .collect(),
+        extracted_licenses: extracted.into_values().collect(),
         relationships,
     };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
