@@ -12,8 +12,7 @@
 # home such as /root still works), then runs the example as that user with a
 # login shell and a clean environment. It fails unless the example exits 0
 # with the report it promises (the README: a 1 MiB budget that passes, a
-# 300 KiB warning, the `--why` chain), the machine's store database is
-# refused to the user's `--backend db`, /etc/nix is byte for byte unchanged,
+# 300 KiB warning, the `--why` chain), /etc/nix is byte for byte unchanged,
 # and the user owns no file outside its home. With a single-user Nix (root's
 # /nix, no daemon) the example builds into its private store in the user's
 # home; with a daemon it uses the daemon. The user and its home go away on
@@ -86,17 +85,6 @@ for line in \
   'result: pass with warnings'; do
   grep -qF -- "$line" "$out" || fail "the report lacks: $line"
 done
-
-# The machine's store database, read by a user who cannot write it, is
-# refused rather than read through a WAL index the user cannot write (reads
-# would fail while Nix writes); `--backend auto` then asks nix.
-system=$(nix-build tests/fixtures/package-set.nix -A toplevel --no-out-link 2>/dev/null)
-status=0
-runuser -u "$user" -- "$home/flakegate-bin" closure --backend db "$system" >/dev/null 2>"$home/db.err" ||
-  status=$?
-if [ "$status" -ne 2 ] || ! grep -qF 'this user cannot write it' "$home/db.err"; then
-  fail "--backend db on the machine's store as $user: exit $status, $(cat "$home/db.err")"
-fi
 
 after=$(etc_nix)
 if [ "$before" != "$after" ]; then

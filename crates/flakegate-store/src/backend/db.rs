@@ -64,21 +64,6 @@ impl DbBackend {
         let path = Self::file_in(state_dir);
         let file = path.display().to_string();
         let handle = Handle::open(&path, &file, immutable)?;
-        // A reader that cannot write the database cannot write its WAL
-        // index (`-shm`) either, and SQLite reads a WAL through an index it
-        // cannot write unreliably: "attempt to write a readonly database"
-        // whenever a Nix process writes meanwhile (seen as a non-root user
-        // of a Nix daemon). Such a user asks `nix` instead, or reads
-        // unlocked when told to.
-        if !immutable && !writable(&path) {
-            return Err(StoreError::Database {
-                file,
-                reason: "this user cannot write it, so it cannot share Nix's write-ahead log \
-                         and reads would fail while Nix writes (--backend cli asks nix instead; \
-                         --db-immutable reads it unlocked)"
-                    .into(),
-            });
-        }
         let db = Self {
             handle: Mutex::new(handle),
             path,
@@ -356,12 +341,6 @@ impl Handle {
             mode,
         })
     }
-}
-
-/// Whether this user may write `path`. Opening it for writing, without
-/// creating or truncating, writes nothing.
-fn writable(path: &Path) -> bool {
-    std::fs::OpenOptions::new().write(true).open(path).is_ok()
 }
 
 /// Why the database file cannot be read, as the user must hear it.
