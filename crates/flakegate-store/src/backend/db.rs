@@ -95,7 +95,9 @@ impl DbBackend {
         mut read: impl FnMut(&Self, &mut Handle) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut handle = self.handle();
-        for _ in 0..ATTEMPTS {
+        let mut busy_index = 0;
+        let mut attempt = 0;
+        while attempt < ATTEMPTS {
             if handle.mode != Mode::ForcedImmutable {
                 let now = Files::of(&self.path).map_err(|e| self.refused(unreadable(&e)))?;
                 if !handle.files.same_for(handle.mode, &now) {
@@ -103,9 +105,24 @@ impl DbBackend {
                 }
             }
             let result = read(self, &mut handle);
+            // A reader that cannot write the WAL index (`-shm`, owned by the
+            // Nix daemon's user) gets SQLite's "readonly database" while a
+            // Nix process rebuilds that index: it is done in milliseconds,
+            // so wait and read again on a fresh connection (seen as a
+            // non-root user of a daemon).
+            if handle.mode == Mode::Shared
+                && busy_index < INDEX_REBUILD_WAITS
+                && result.as_ref().is_err_and(is_readonly_index)
+            {
+                busy_index += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                *handle = Handle::open(&self.path, &self.file, self.forced_immutable)?;
+                continue;
+            }
             if handle.mode != Mode::Immutable || handle.files.unchanged() {
                 return result;
             }
+            attempt += 1;
         }
         Err(self
             .refused("Nix kept changing the database while flakegate read it; run again".into()))
@@ -400,6 +417,17 @@ fn connect(uri: &str, file: &str) -> Result<Connection, StoreError> {
     conn.pragma_update(None, "mmap_size", 1i64 << 30)
         .map_err(err)?;
     Ok(conn)
+}
+
+/// How many 20 ms waits a read gets while Nix rebuilds the WAL index that
+/// this user cannot write (2 s).
+const INDEX_REBUILD_WAITS: u32 = 100;
+
+/// SQLite's message for `SQLITE_READONLY` and its extended codes
+/// (`_RECOVERY`, `_CANTINIT`): what a read-only reader of a WAL database
+/// meets while a writer rebuilds the WAL index.
+fn is_readonly_index(e: &StoreError) -> bool {
+    matches!(e, StoreError::Database { reason, .. } if reason.contains("readonly database"))
 }
 
 fn db_error(file: &str, e: &rusqlite::Error) -> StoreError {
