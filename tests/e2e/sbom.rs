@@ -143,6 +143,36 @@ fn meta_flake() -> &'static (tempfile::TempDir, String) {
     })
 }
 
+/// The CycloneDX and SPDX documents of the meta fixture's `attr` (build-time
+/// graph), checked by every validator, as JSON.
+fn validated_documents(attr: &str) -> (Value, Value) {
+    let (_flake, reference) = meta_flake();
+    let installable = reference.replace("#app", attr);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cdx = dir.path().join("sbom.cdx.json");
+    let spdx = dir.path().join("sbom.spdx.json");
+    for (file, format) in [(&cdx, "cyclonedx"), (&spdx, "spdx")] {
+        sbom(&[
+            &installable,
+            "--buildtime",
+            "--format",
+            format,
+            "-o",
+            file.to_str().expect("utf8"),
+        ]);
+    }
+    assert_valid(&[&cdx, &spdx]);
+    let read = |file: &Path| json(&std::fs::read_to_string(file).expect("read"));
+    (read(&cdx), read(&spdx))
+}
+
+/// The documents of every license shape in tests/fixtures/sbom/licenses.nix,
+/// made once for the tests that read them.
+fn license_documents() -> &'static (Value, Value) {
+    static DOCUMENTS: std::sync::OnceLock<(Value, Value)> = std::sync::OnceLock::new();
+    DOCUMENTS.get_or_init(|| validated_documents("#licenses.all"))
+}
+
 fn component_by_name<'a>(doc: &'a Value, name: &str) -> &'a Value {
     let root = &doc["metadata"]["component"];
     if root["name"] == name {
@@ -697,23 +727,7 @@ fn bad_input_is_one_line_and_exit_2() {
 
 #[test]
 fn every_license_shape_gives_valid_documents() {
-    let (_flake, reference) = meta_flake();
-    let all = reference.replace("#app", "#licenses.all");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let cdx = dir.path().join("licenses.cdx.json");
-    let spdx = dir.path().join("licenses.spdx.json");
-    for (file, format) in [(&cdx, "cyclonedx"), (&spdx, "spdx")] {
-        sbom(&[
-            &all,
-            "--buildtime",
-            "--format",
-            format,
-            "-o",
-            file.to_str().expect("utf8"),
-        ]);
-    }
-    assert_valid(&[&cdx, &spdx]);
-    let doc = json(&std::fs::read_to_string(&cdx).expect("read"));
+    let (doc, sdoc) = license_documents();
     let licenses = |name: &str| component_by_name(&doc, name)["licenses"].clone();
     assert_eq!(licenses("gpl2Plus")[0]["expression"], "GPL-2.0-or-later");
     assert_eq!(licenses("lowercase")[0]["expression"], "BSD-3-Clause");
@@ -741,7 +755,6 @@ fn every_license_shape_gives_valid_documents() {
         (round.as_str(), square.as_str()),
         (Some("Foo (v1)"), Some("Foo [v1]"))
     );
-    let sdoc = json(&std::fs::read_to_string(&spdx).expect("read"));
     let declared = |name: &str| -> String {
         sdoc["packages"]
             .as_array()
@@ -763,31 +776,14 @@ fn every_license_shape_gives_valid_documents() {
 /// schema's enum lacks it). Both documents pass the validators.
 #[test]
 fn ids_newer_than_the_validators_lists_give_valid_documents() {
-    let (_flake, reference) = meta_flake();
-    let all = reference.replace("#app", "#licenses.all");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let cdx = dir.path().join("newer.cdx.json");
-    let spdx = dir.path().join("newer.spdx.json");
-    for (file, format) in [(&cdx, "cyclonedx"), (&spdx, "spdx")] {
-        sbom(&[
-            &all,
-            "--buildtime",
-            "--format",
-            format,
-            "-o",
-            file.to_str().expect("utf8"),
-        ]);
-    }
-    assert_valid(&[&cdx, &spdx]);
+    let (doc, sdoc) = license_documents();
 
-    let doc = json(&std::fs::read_to_string(&cdx).expect("read"));
     let licenses = |name: &str| component_by_name(&doc, name)["licenses"].clone();
     assert_eq!(licenses("bola")[0]["expression"], "BOLA-1.1");
     assert_eq!(licenses("list-newer")[0]["license"]["id"], "BOLA-1.1");
     assert_eq!(licenses("list-newer")[1]["license"]["name"], "atc-game");
     assert!(licenses("list-newer")[1]["license"].get("id").is_none());
 
-    let sdoc = json(&std::fs::read_to_string(&spdx).expect("read"));
     assert_eq!(sdoc["creationInfo"]["licenseListVersion"], "3.27");
     let package = |name: &str| -> Value {
         sdoc["packages"]
@@ -837,23 +833,7 @@ fn ids_newer_than_the_validators_lists_give_valid_documents() {
 /// documents in both formats.
 #[test]
 fn every_real_nixpkgs_license_gives_valid_documents() {
-    let (_flake, reference) = meta_flake();
-    let all = reference.replace("#app", "#nixpkgsLicenses.all");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let cdx = dir.path().join("nixpkgs.cdx.json");
-    let spdx = dir.path().join("nixpkgs.spdx.json");
-    for (file, format) in [(&cdx, "cyclonedx"), (&spdx, "spdx")] {
-        sbom(&[
-            &all,
-            "--buildtime",
-            "--format",
-            format,
-            "-o",
-            file.to_str().expect("utf8"),
-        ]);
-    }
-    assert_valid(&[&cdx, &spdx]);
-    let doc = json(&std::fs::read_to_string(&cdx).expect("read"));
+    let (doc, sdoc) = validated_documents("#nixpkgsLicenses.all");
     let with_license = components(&doc)
         .into_iter()
         .filter(|c| {
@@ -865,7 +845,6 @@ fn every_real_nixpkgs_license_gives_valid_documents() {
         .count();
     assert_eq!(with_license, 303);
     // The ids newer than the SPDX validator's list are refs that name them.
-    let sdoc = json(&std::fs::read_to_string(&spdx).expect("read"));
     let newer: Vec<&str> = sdoc["hasExtractedLicensingInfos"]
         .as_array()
         .expect("extracted")
