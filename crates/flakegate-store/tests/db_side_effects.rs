@@ -118,6 +118,30 @@ fn a_wal_without_its_shared_memory_file_is_refused_not_created() {
     assert!(!dir.path().join("db/db.sqlite-shm").exists());
 }
 
+/// A Nix process opening the database makes `-wal` an instant before
+/// `-shm`: a reader that comes in between waits for the pair and reads.
+#[test]
+fn a_wal_whose_shared_memory_file_follows_is_read() {
+    let dir = wal_store();
+    let file = DbBackend::file_in(dir.path());
+    std::fs::write(dir.path().join("db/db.sqlite-wal"), "").expect("wal");
+    let writer = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        // A writer's first read makes `-shm`; it stays open meanwhile.
+        let conn = Connection::open(file).expect("writer");
+        conn.query_row("SELECT count(*) FROM ValidPaths", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .expect("writer reads");
+        // Returned, so the writer keeps the database open until joined.
+        conn
+    });
+    let db = DbBackend::open(dir.path(), StoreDir::new("/nix/store"), false)
+        .expect("opened once -shm is there");
+    read_everything(&db);
+    drop(writer.join().expect("writer thread"));
+}
+
 /// A copy of the real store database, as Nix left it, read like the real one.
 #[test]
 fn live_nix_a_copy_of_the_store_database_gains_no_file() {
