@@ -728,7 +728,7 @@ fn bad_input_is_one_line_and_exit_2() {
 #[test]
 fn every_license_shape_gives_valid_documents() {
     let (doc, sdoc) = license_documents();
-    let licenses = |name: &str| component_by_name(&doc, name)["licenses"].clone();
+    let licenses = |name: &str| component_by_name(doc, name)["licenses"].clone();
     assert_eq!(licenses("gpl2Plus")[0]["expression"], "GPL-2.0-or-later");
     assert_eq!(licenses("lowercase")[0]["expression"], "BSD-3-Clause");
     assert_eq!(licenses("text-mit")[0]["expression"], "MIT");
@@ -778,7 +778,7 @@ fn every_license_shape_gives_valid_documents() {
 fn ids_newer_than_the_validators_lists_give_valid_documents() {
     let (doc, sdoc) = license_documents();
 
-    let licenses = |name: &str| component_by_name(&doc, name)["licenses"].clone();
+    let licenses = |name: &str| component_by_name(doc, name)["licenses"].clone();
     assert_eq!(licenses("bola")[0]["expression"], "BOLA-1.1");
     assert_eq!(licenses("list-newer")[0]["license"]["id"], "BOLA-1.1");
     assert_eq!(licenses("list-newer")[1]["license"]["name"], "atc-game");
