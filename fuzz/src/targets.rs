@@ -146,8 +146,12 @@ fn attrs_json_file(bytes: &[u8]) -> bool {
     let Ok(attrs) = attrs_json::parse(bytes) else {
         return false;
     };
+    let closure = &attrs.closure;
     assert!(
-        attrs.closure.dangling_references().is_empty(),
+        closure.roots.iter().all(|r| closure.contains(r))
+            && closure.paths.iter().all(|p| {
+                closure.reference_paths(p).count() == p.references.len()
+            }),
         "an accepted .attrs.json has dangling references"
     );
     true

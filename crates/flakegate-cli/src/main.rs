@@ -11,6 +11,9 @@ mod render;
 mod units;
 mod walk;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     flakegate_report::write::remove_pending_on_signal();
     exit::main(app::run)

@@ -1,11 +1,10 @@
 //! The reference graph as dense indices, so every analysis is array work.
 
-use flakegate_store::{Closure, PathInfo};
-use rustc_hash::FxHashMap;
+use flakegate_store::{Closure, Member};
 
 /// A closure indexed for analysis. Node `i` is `closure.paths[i]`.
 pub struct Graph<'a> {
-    pub infos: &'a [PathInfo],
+    pub infos: &'a [Member],
     /// References in compressed rows: node `i`'s are
     /// `targets[offsets[i]..offsets[i + 1]]`. One flat array instead of a
     /// vector per node: the walks read consecutive memory, and a graph of
@@ -16,23 +15,15 @@ pub struct Graph<'a> {
     /// a path, and a path info is ten times wider than its size.
     sizes: Vec<u64>,
     pub roots: Vec<u32>,
-    index: FxHashMap<&'a str, u32>,
+    closure: &'a Closure,
 }
 
 impl<'a> Graph<'a> {
-    /// Indexes a closure. References to paths outside it are ignored (the
-    /// backends guarantee there are none; a hand-made closure may have some).
+    /// Indexes a closure. A member's references are already indices; any
+    /// beyond the closure (only a hand-made closure has them) are ignored.
     #[must_use]
     pub fn new(closure: &'a Closure) -> Self {
         let infos = closure.paths.as_slice();
-        let mut index: FxHashMap<&str, u32> = FxHashMap::default();
-        index.reserve(infos.len());
-        index.extend(
-            infos
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (p.path.as_str(), to_u32(i))),
-        );
         let mut offsets = Vec::with_capacity(infos.len() + 1);
         offsets.push(0);
         let mut targets = Vec::with_capacity(infos.iter().map(|p| p.references.len()).sum());
@@ -40,14 +31,15 @@ impl<'a> Graph<'a> {
             targets.extend(
                 p.references
                     .iter()
-                    .filter_map(|r| index.get(r.as_str()).copied()),
+                    .copied()
+                    .filter(|&r| (r as usize) < infos.len()),
             );
             offsets.push(targets.len());
         }
         let mut roots: Vec<u32> = closure
             .roots
             .iter()
-            .filter_map(|r| index.get(r.as_str()).copied())
+            .filter_map(|r| closure.index_of(r))
             .collect();
         roots.dedup();
         Self {
@@ -56,7 +48,7 @@ impl<'a> Graph<'a> {
             targets,
             sizes: infos.iter().map(|p| p.nar_size).collect(),
             roots,
-            index,
+            closure,
         }
     }
 
@@ -72,7 +64,7 @@ impl<'a> Graph<'a> {
 
     #[must_use]
     pub fn lookup(&self, path: &str) -> Option<u32> {
-        self.index.get(path).copied()
+        self.closure.index_of(path)
     }
 
     /// The nodes `node` refers to, without itself, in path order.

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
 use flakegate_store::name::{KNOWN_OUTPUTS, parse_drv_name, store_path_name};
-use flakegate_store::{Closure, PathInfo};
+use flakegate_store::{Closure, Member};
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
@@ -245,7 +245,7 @@ fn total(m: &Closure) -> u64 {
 }
 
 /// Store paths only in `a` and only in `b`, by a walk of the two sorted lists.
-fn path_differences(a: &[PathInfo], b: &[PathInfo]) -> (usize, usize) {
+fn path_differences(a: &[Member], b: &[Member]) -> (usize, usize) {
     let (mut i, mut j, mut only_a, mut only_b) = (0, 0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].path.cmp(&b[j].path) {
@@ -426,7 +426,7 @@ mod tests {
         let paths = names
             .iter()
             .enumerate()
-            .map(|(i, (name, size))| PathInfo {
+            .map(|(i, (name, size))| Member {
                 path: format!("/nix/store/{:0>32}-{name}", i),
                 nar_size: *size,
                 nar_hash: None,

@@ -31,7 +31,7 @@ pub mod store_dir;
 mod url;
 
 pub use error::StoreError;
-pub use path_info::{Closure, PathInfo};
+pub use path_info::{Closure, Member, PathInfo};
 pub use store::{BackendChoice, Detail, DrvSource, OpenOptions, Opened, Store, open};
 pub use store_dir::StoreDir;
 pub use url::StoreUrl;

@@ -253,7 +253,7 @@ pub fn survey(
         .paths
         .iter()
         .filter(|i| !walk.records.contains_key(&i.path))
-        .cloned()
+        .map(|m| closure.path_info(m))
         .collect();
     let answers = match thoroughness {
         Thoroughness::Exhaustive => {

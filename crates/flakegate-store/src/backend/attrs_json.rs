@@ -13,7 +13,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::store::{Detail, DrvSource, Store};
-use crate::{Closure, PathInfo, StoreDir, StoreError, StoreUrl, hash};
+use crate::path_info::dangling_references;
+use crate::{Closure, Member, PathInfo, StoreDir, StoreError, StoreUrl, hash};
 
 /// What a build's `.attrs.json` tells flakegate.
 #[derive(Debug)]
@@ -67,12 +68,9 @@ impl AttrsJsonStore {
         &self.closure
     }
 
-    fn find(&self, path: &str) -> Option<&PathInfo> {
-        self.closure
-            .paths
-            .binary_search_by(|p| p.path.as_str().cmp(path))
-            .ok()
-            .map(|i| &self.closure.paths[i])
+    fn find(&self, path: &str) -> Option<&Member> {
+        let i = self.closure.index_of(path)?;
+        self.closure.paths.get(i as usize)
     }
 }
 
@@ -96,7 +94,7 @@ impl Store for AttrsJsonStore {
     }
 
     fn path_info(&self, path: &str) -> Result<Option<PathInfo>, StoreError> {
-        Ok(self.find(path).cloned())
+        Ok(self.find(path).map(|m| self.closure.path_info(m)))
     }
 
     /// The exported closure has every field it will ever have; `detail`
@@ -108,7 +106,11 @@ impl Store for AttrsJsonStore {
         if let Some(root) = roots.iter().find(|r| self.find(r).is_none()) {
             return Err(StoreError::NotValid { path: root.clone() });
         }
-        Ok(Closure::new(roots.to_vec(), self.closure.paths.clone()).restricted_to_roots())
+        Ok(Closure {
+            roots: roots.to_vec(),
+            paths: self.closure.paths.clone(),
+        }
+        .restricted_to_roots())
     }
 }
 
@@ -198,18 +200,18 @@ pub fn parse(bytes: &[u8]) -> Result<BuildAttrs, String> {
     }
     roots.dedup();
     let store_dir = StoreDir::of_build();
-    let closure = Closure::new(roots, paths)
-        .countable()
-        .map_err(|e| e.to_string())?;
     // Exported roots may be sub-paths or derivation outputs given as strings
     // with context; they must name closure members.
-    if let Some((from, to)) = closure.dangling_references().first() {
+    if let Some((from, to)) = dangling_references(&roots, &paths).first() {
         return Err(if from.is_empty() {
             format!("root {to} is not in the exported closure")
         } else {
             format!("{from} refers to {to}, which is not in the exported closure")
         });
     }
+    let closure = Closure::new(roots, paths)
+        .countable()
+        .map_err(|e| e.to_string())?;
     for root in &closure.roots {
         store_dir
             .check_path(root)

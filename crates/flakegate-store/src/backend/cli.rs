@@ -125,9 +125,7 @@ impl Store for CliBackend {
         }
         // Nix's answer is checked, not trusted: every root present, every
         // reference listed.
-        Closure::new(roots.to_vec(), parsed.valid)
-            .resolved(self.allow_dangling)?
-            .countable()
+        Closure::resolve(roots.to_vec(), parsed.valid, self.allow_dangling)?.countable()
     }
 }
 

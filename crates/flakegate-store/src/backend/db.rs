@@ -17,7 +17,8 @@ use rustc_hash::FxHashMap;
 
 use super::db_files::{Files, Mode, Refusal};
 use crate::store::{Detail, DrvSource, Store};
-use crate::{Closure, PathInfo, StoreDir, StoreError, StoreUrl, hash};
+use crate::path_info::{index_u32, order_by_path};
+use crate::{Closure, Member, PathInfo, StoreDir, StoreError, StoreUrl, hash};
 
 /// Paths whose references (or columns) one statement asks for.
 const BATCH: usize = 256;
@@ -287,7 +288,7 @@ impl DbBackend {
             Detail::Full => "id, path, narSize, deriver, hash, registrationTime",
         };
         members.sort_unstable();
-        let mut infos: Vec<PathInfo> = Vec::with_capacity(members.len());
+        let mut infos: Vec<Member> = Vec::with_capacity(members.len());
         let mut slot = IdSlots::new(max_id);
         {
             let mut stmt = tx
@@ -304,17 +305,15 @@ impl DbBackend {
                 }
             }
         }
-        // The order by path, as ranks: sorting indices moves 4 bytes where
+        // The order by path, as ranks: sorting indices moves 8 bytes where
         // sorting path infos would move 120. Each reference then goes in by
-        // rank, so every list comes out sorted and without repeats, and no
-        // string is compared twice.
-        let mut by_path: Vec<usize> = (0..infos.len()).collect();
-        by_path.sort_unstable_by(|&a, &b| infos[a].path.cmp(&infos[b].path));
+        // rank, so every list comes out sorted and without repeats.
+        let by_path = order_by_path(&infos.iter().map(|p| p.path.as_str()).collect::<Vec<_>>());
         let mut rank = vec![0usize; infos.len()];
         for (r, &i) in by_path.iter().enumerate() {
             rank[i] = r;
         }
-        let mut ranked: Vec<(usize, usize)> = Vec::with_capacity(edges.len());
+        let mut ranked: Vec<(u32, u32)> = Vec::with_capacity(edges.len());
         for (from, to) in edges {
             let (Some(f), Some(t)) = (slot.get(from), slot.get(to)) else {
                 if self.allow_dangling {
@@ -327,7 +326,7 @@ impl DbBackend {
                     ),
                 });
             };
-            ranked.push((rank[f], rank[t]));
+            ranked.push((index_u32(rank[f]), index_u32(rank[t])));
         }
         ranked.sort_unstable();
         ranked.dedup();
@@ -340,8 +339,7 @@ impl DbBackend {
             }
         }
         for (f, t) in ranked {
-            let target = infos[t].path.clone();
-            infos[f].references.push(target);
+            infos[f as usize].references.push(t);
         }
         // Already what `Closure::new` would make of it: sorted by path, no
         // self references (left out above), no repeats.
@@ -353,7 +351,7 @@ impl DbBackend {
     }
 
     /// One `ValidPaths` row, its columns as [`DbBackend::walk`] selects them.
-    fn read_info(&self, row: &rusqlite::Row<'_>, detail: Detail) -> Result<PathInfo, StoreError> {
+    fn read_info(&self, row: &rusqlite::Row<'_>, detail: Detail) -> Result<Member, StoreError> {
         let get_err = |e: rusqlite::Error| self.err(&e);
         let path: String = row.get(1).map_err(get_err)?;
         let nar_size: Option<i64> = row.get(2).map_err(get_err)?;
@@ -614,7 +612,9 @@ impl DbBackend {
             .map_err(|e| self.err(&e))?;
         let mut rows = stmt.query([path]).map_err(|e| self.err(&e))?;
         match rows.next().map_err(|e| self.err(&e))? {
-            Some(row) => self.read_info(row, Detail::Full).map(Some),
+            Some(row) => self
+                .read_info(row, Detail::Full)
+                .map(|m| Some(m.with_references(Vec::new()))),
             None => Ok(None),
         }
     }
@@ -704,7 +704,8 @@ mod tests {
                 assert_eq!(lean, expected);
             }
             let info = db.path_info(root).expect("info").expect("valid");
-            assert_eq!(Some(&info), full.paths.iter().find(|p| &p.path == root));
+            let member = full.paths.iter().find(|p| &p.path == root).expect("member");
+            assert_eq!(info, full.path_info(member));
             assert_eq!(db.references(root).expect("references"), info.references);
         }
         let both = db
