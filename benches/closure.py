@@ -7,7 +7,8 @@ nothing to build), checks that flakegate counts the members `nix-store -qR`
 lists, then runs each command ROUNDS times, interleaved (A B C D A B C D ...)
 so that load on a shared machine hits every command alike, and prints median
 wall and CPU times (user + system) and the largest peak RSS as Markdown
-tables. With several sizes it ends with flakegate's growth from the first
+tables. Every size runs in the same rounds, so the growth from one size to
+the next is measured under one load. With several sizes it ends with flakegate's growth from the first
 size to each other one (time and memory ratios against the size ratio).
 
     python3 benches/closure.py [--paths 20000,80000] [--rounds 7] [--flakegate BIN]
@@ -51,11 +52,13 @@ def main():
     db = os.path.join(os.environ.get("NIX_STATE_DIR", "/nix/var/nix"), "db/db.sqlite")
     pool = worker()
 
-    ours = {}
     print(f"{args.rounds} interleaved rounds each: median wall and CPU times, the largest peak RSS.")
+    # Every command of every size in one interleaved run, so that the growth
+    # from one size to the next compares runs under the same load.
+    commands, roots = {}, {}
     for n in sizes:
         t0 = time.perf_counter()
-        root = synthetic_root(n)
+        root = roots[n] = synthetic_root(n)
         print(f"synthetic closure of {n} paths ready in {time.perf_counter() - t0:.1f} s: {root}",
               file=sys.stderr)
         # The same work flakegate's database backend does, in SQLite's own
@@ -65,7 +68,7 @@ def main():
             UNION SELECT r.reference FROM Refs r JOIN closure c ON r.referrer = c.id)
           SELECT v.path, v.hash, v.narSize, v.deriver, v.registrationTime, r.reference
           FROM closure c JOIN ValidPaths v ON v.id = c.id LEFT JOIN Refs r ON r.referrer = c.id;"""
-        commands = {
+        commands[n] = {
             "flakegate closure --json": [flakegate, "closure", root, "--json"],
             "flakegate closure (terminal)": [flakegate, "closure", root, "--color", "never"],
             "sqlite3 recursive query": ["sqlite3", "-readonly", db, query],
@@ -73,17 +76,19 @@ def main():
             ANCHOR: ["nix", "--extra-experimental-features", "nix-command",
                      "path-info", "-r", "--json", root],
         }
-        found = pool.submit(path_count, commands["flakegate closure --json"]).result()
+        found = pool.submit(path_count, commands[n]["flakegate closure --json"]).result()
         assert found == (n, n), (found, n)
-        results = measure({k: (v, (0,)) for k, v in commands.items()}, args.rounds)
-        table(f"{n:,} paths", results, ANCHOR)
-        anchor = results[ANCHOR]
+    pool.shutdown()
+    results = measure({(n, name): (argv, (0,)) for n in sizes
+                       for name, argv in commands[n].items()}, args.rounds)
+    ours = {n: {name: results[(n, name)] for name in commands[n]} for n in sizes}
+    for n in sizes:
+        table(f"{n:,} paths", ours[n], ANCHOR)
+        anchor = ours[n][ANCHOR]
         for name in ["flakegate closure --json", "flakegate closure (terminal)"]:
-            t, _, cpu = results[name]
+            t, _, cpu = ours[n][name]
             print(f"\n`{name}`: {anchor[0] / t:.1f}× faster than `{ANCHOR}` in wall time, "
                   f"{anchor[2] / cpu:.1f}× in CPU time")
-        ours[n] = results
-    pool.shutdown()
 
     if len(sizes) > 1:
         first = sizes[0]
