@@ -149,9 +149,10 @@ fn attrs_json_file(bytes: &[u8]) -> bool {
     let closure = &attrs.closure;
     assert!(
         closure.roots.iter().all(|r| closure.contains(r))
-            && closure.paths.iter().all(|p| {
-                closure.reference_paths(p).count() == p.references.len()
-            }),
+            && closure
+                .paths
+                .iter()
+                .all(|p| { closure.reference_paths(p).count() == p.references.len() }),
         "an accepted .attrs.json has dangling references"
     );
     true

@@ -11,6 +11,10 @@ mod render;
 mod units;
 mod walk;
 
+/// mimalloc rather than the system allocator: a closure report of 80,000
+/// paths makes a few hundred thousand small strings, and mimalloc's
+/// size-class pages keep them close together. It took 10–13 % off the
+/// closure report's CPU time (docs/benchmarks.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

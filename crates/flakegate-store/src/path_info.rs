@@ -85,11 +85,7 @@ pub(crate) fn order_by_path(paths: &[&str]) -> Vec<usize> {
         }
         u64::from_be_bytes(word)
     };
-    let mut keyed: Vec<(u64, usize)> = paths
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (key(p), i))
-        .collect();
+    let mut keyed: Vec<(u64, usize)> = paths.iter().enumerate().map(|(i, p)| (key(p), i)).collect();
     keyed.sort_unstable();
     // Equal keys: the paths agree on their first `shared + 8` bytes (or end
     // before), and only the rest orders them.
@@ -331,8 +327,8 @@ mod tests {
             whole
         );
 
-        let err = Closure::resolve(vec![A.into(), GONE.into()], infos, true)
-            .expect_err("root missing");
+        let err =
+            Closure::resolve(vec![A.into(), GONE.into()], infos, true).expect_err("root missing");
         assert!(
             matches!(&err, StoreError::MissingRoot { path } if path == GONE),
             "{err}"
@@ -371,11 +367,19 @@ mod tests {
     fn references_become_indices_in_path_order() {
         let c = Closure::new(
             vec![B.into()],
-            vec![info(B, 2, &[GONE, A, B, A]), info(A, 1, &[]), info(A, 1, &[])],
+            vec![
+                info(B, 2, &[GONE, A, B, A]),
+                info(A, 1, &[]),
+                info(A, 1, &[]),
+            ],
         );
         assert_eq!(c.paths.len(), 2, "repeats merged");
         assert_eq!(c.paths[1].path, B);
-        assert_eq!(c.paths[1].references, vec![0], "self, repeat and dangling dropped");
+        assert_eq!(
+            c.paths[1].references,
+            vec![0],
+            "self, repeat and dangling dropped"
+        );
         assert_eq!(c.reference_paths(&c.paths[1]).collect::<Vec<_>>(), [A]);
         assert_eq!(c.path_info(&c.paths[1]).references, [A]);
         assert_eq!((c.index_of(B), c.index_of(GONE)), (Some(1), None));
@@ -394,7 +398,10 @@ mod tests {
         ];
         let mut expected: Vec<&str> = paths.to_vec();
         expected.sort_unstable();
-        let got: Vec<&str> = order_by_path(&paths).into_iter().map(|i| paths[i]).collect();
+        let got: Vec<&str> = order_by_path(&paths)
+            .into_iter()
+            .map(|i| paths[i])
+            .collect();
         assert_eq!(got, expected);
         assert!(order_by_path(&[]).is_empty());
     }

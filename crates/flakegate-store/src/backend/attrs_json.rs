@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::store::{Detail, DrvSource, Store};
 use crate::path_info::dangling_references;
+use crate::store::{Detail, DrvSource, Store};
 use crate::{Closure, Member, PathInfo, StoreDir, StoreError, StoreUrl, hash};
 
 /// What a build's `.attrs.json` tells flakegate.

@@ -16,8 +16,8 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params_from_iter};
 use rustc_hash::FxHashMap;
 
 use super::db_files::{Files, Mode, Refusal};
-use crate::store::{Detail, DrvSource, Store};
 use crate::path_info::{index_u32, order_by_path};
+use crate::store::{Detail, DrvSource, Store};
 use crate::{Closure, Member, PathInfo, StoreDir, StoreError, StoreUrl, hash};
 
 /// Paths whose references (or columns) one statement asks for.
