@@ -6,7 +6,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
-use flakegate_report::{Document, Envelope, HistoryLine, KeyFigures, history, write};
+use flakegate_report::{
+    Document, Envelope, HistoryLine, KeyFigures, Schema, baseline, history, write,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::exit::Outcome;
 use crate::render::{ColorChoice, Paint, Render, use_color};
@@ -60,6 +64,47 @@ impl HistoryArgs {
     pub fn record<R: KeyFigures>(&self, report: &R, envelope: &Envelope) -> anyhow::Result<()> {
         if let Some(file) = &self.history {
             history::append(file, &HistoryLine::of(report, envelope.clone()))?;
+        }
+        Ok(())
+    }
+}
+
+/// `--baseline FILE` and `--save-baseline FILE`, shared by the tools that
+/// compare a run with an earlier one (closure, bench, build). The file is
+/// the tool's own baseline document, schema-checked on reading.
+#[derive(Debug, Clone, Args)]
+pub struct BaselineArgs {
+    /// Compare with a baseline saved by --save-baseline.
+    #[arg(long, value_name = "FILE", help_heading = "Gates")]
+    pub baseline: Option<PathBuf>,
+    /// Save this run as a baseline to FILE (written atomically).
+    #[arg(long, value_name = "FILE", help_heading = "Gates")]
+    pub save_baseline: Option<PathBuf>,
+}
+
+impl BaselineArgs {
+    /// The baseline to compare with, if any. Called before any work: a bad
+    /// baseline, or a FILE to save to whose directory is missing, fails now
+    /// rather than after minutes of measuring.
+    pub fn read<B: Schema + DeserializeOwned>(&self) -> anyhow::Result<Option<B>> {
+        if let Some(file) = &self.save_baseline {
+            write::check(file)?;
+        }
+        match &self.baseline {
+            Some(file) => Ok(Some(baseline::read::<B>(file)?.body)),
+            None => Ok(None),
+        }
+    }
+
+    /// Saves the run, once its report is out: a run that failed to write
+    /// its report must not have replaced the baseline.
+    pub fn save<B: Schema + Serialize>(
+        &self,
+        envelope: Envelope,
+        body: impl FnOnce() -> B,
+    ) -> anyhow::Result<()> {
+        if let Some(file) = &self.save_baseline {
+            baseline::write(file, envelope, &body())?;
         }
         Ok(())
     }

@@ -9,12 +9,11 @@ use clap::Args;
 use flakegate_bench::{
     Baseline, BenchReport, Executor, Gates, Plan, RevisionPlan, Settings, Target, hyperfine,
 };
-use flakegate_report::baseline;
 use flakegate_store::StoreError;
 use flakegate_store::eval::{self, EvalCommand, Frontend, Measurement, revision};
 
 use crate::exit::Outcome;
-use crate::output::{self, HistoryArgs, OutputArgs};
+use crate::output::{self, BaselineArgs, HistoryArgs, OutputArgs};
 use crate::render::bench::progress;
 use crate::units::parse_percent;
 
@@ -69,27 +68,18 @@ pub struct BenchArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "Measurement")]
     pub min_time: Option<f64>,
 
-    /// Compare with a baseline saved by --save-baseline.
-    #[arg(
-        long,
-        value_name = "FILE",
-        conflicts_with = "compare",
-        help_heading = "Comparison"
-    )]
-    pub baseline: Option<PathBuf>,
-    /// Save these measurements as a baseline to FILE (written atomically;
-    /// with --compare, the working tree's).
-    #[arg(long, value_name = "FILE", help_heading = "Comparison")]
-    pub save_baseline: Option<PathBuf>,
     /// A/B: evaluate the flake at git revision REV and in the working tree,
-    /// interleaved, and compare.
+    /// interleaved, and compare (with --save-baseline, the working tree's
+    /// measurements are saved).
     #[arg(
         long,
         value_name = "REV",
-        conflicts_with = "file",
+        conflicts_with_all = ["file", "baseline"],
         help_heading = "Comparison"
     )]
     pub compare: Option<String>,
+    #[command(flatten)]
+    pub baselines: BaselineArgs,
 
     /// Fail (exit 1) when a benchmark's median wall time exceeds DURATION.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "Gates")]
@@ -131,15 +121,12 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<Outcome> {
         max_regression: args.max_regression,
         max_counter_growth: args.max_counter_growth,
     };
-    // Read the baseline first: a bad file fails before minutes of measuring.
-    let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
-    // And every output target: a missing directory fails before it too.
+    // Read the baseline and check every output target first: a bad file or
+    // a missing directory fails before minutes of measuring.
+    let baseline = args.baselines.read::<Baseline>()?;
     args.output.check()?;
     args.history.check()?;
-    for file in [&args.save_baseline, &args.export_hyperfine]
-        .into_iter()
-        .flatten()
-    {
+    if let Some(file) = &args.export_hyperfine {
         flakegate_report::write::check(file)?;
     }
     let bar = progress::Bar::new(args.quiet);
@@ -149,7 +136,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<Outcome> {
 
     let mut report = flakegate_bench::run(&plan, &mut NixExecutor, &mut |p| bar.update(p))?;
     drop(bar);
-    if let (Some(b), Some(file)) = (&baseline, &args.baseline) {
+    if let (Some(b), Some(file)) = (&baseline, &args.baselines.baseline) {
         b.attach(&mut report, &file.display().to_string());
     }
     gates.apply(&mut report);
@@ -162,17 +149,14 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<Outcome> {
         .with_nix_version(Some(report.nix.version.clone()));
     let outcome = output::emit(&report, envelope.clone(), &args.output)?;
     args.history.record(&report, &envelope)?;
-    // Only once the report is out: a run that failed to write it must not
-    // have replaced the baseline.
-    if let Some(file) = &args.save_baseline {
-        baseline::write(file, envelope, &Baseline::from_report(&report))?;
-    }
+    args.baselines
+        .save(envelope, || Baseline::from_report(&report))?;
     Ok(outcome)
 }
 
 /// Flag combinations clap cannot express.
 fn check(args: &BenchArgs) -> anyhow::Result<()> {
-    let reference = args.baseline.is_some() || args.compare.is_some();
+    let reference = args.baselines.baseline.is_some() || args.compare.is_some();
     for (set, flag) in [
         (args.max_regression.is_some(), "--max-regression"),
         (args.max_counter_growth.is_some(), "--max-counter-growth"),
@@ -190,10 +174,6 @@ fn check(args: &BenchArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-fn read_baseline(file: &Path) -> anyhow::Result<Baseline> {
-    Ok(baseline::read::<Baseline>(file)?.body)
 }
 
 fn plan(args: &BenchArgs, scratch: &Path, bar: &progress::Bar) -> anyhow::Result<Plan> {

@@ -9,12 +9,12 @@ use std::path::PathBuf;
 use anyhow::bail;
 use clap::Args;
 use flakegate_build::{Baseline, BuildInput, BuildReport, Limits};
-use flakegate_report::{baseline, write};
+use flakegate_report::write;
 use flakegate_store::StoreDir;
 use flakegate_store::build::{ActivityKind, Event, Field, run_build, strip_ansi};
 
 use crate::exit::Outcome;
-use crate::output::{self, HistoryArgs, OutputArgs};
+use crate::output::{self, BaselineArgs, HistoryArgs, OutputArgs};
 use crate::units::{parse_duration, parse_percent};
 
 pub const EXAMPLES: &str = "\
@@ -65,15 +65,11 @@ pub struct BuildArgs {
     /// from a cache).
     #[arg(long, value_name = "N", help_heading = "Gates")]
     pub max_built: Option<u64>,
-    /// Compare with a baseline saved by --save-baseline.
-    #[arg(long, value_name = "FILE", help_heading = "Gates")]
-    pub baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub baselines: BaselineArgs,
     /// Fail when the wall time grew by more than PCT over the baseline.
     #[arg(long, value_name = "PCT", value_parser = parse_percent, requires = "baseline", help_heading = "Gates")]
     pub max_regression: Option<f64>,
-    /// Save this run as a baseline to FILE (written atomically).
-    #[arg(long, value_name = "FILE", help_heading = "Gates")]
-    pub save_baseline: Option<PathBuf>,
 }
 
 /// The `.drv` paths the run started building.
@@ -95,13 +91,10 @@ fn built_derivations(events: &[flakegate_store::build::TimedEvent]) -> Vec<Strin
 pub fn run(args: &BuildArgs) -> anyhow::Result<Outcome> {
     args.output.check()?;
     args.history.check()?;
-    for file in [&args.trace, &args.save_baseline].into_iter().flatten() {
+    if let Some(file) = &args.trace {
         write::check(file)?;
     }
-    let baseline = match &args.baseline {
-        Some(file) => Some(baseline::read::<Baseline>(file)?.body),
-        None => None,
-    };
+    let baseline = args.baselines.read::<Baseline>()?;
     let quiet = args.quiet;
     // Nix's own colours, only where the user would see them from Nix.
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -154,8 +147,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Outcome> {
     let envelope = crate::envelope::of::<BuildReport>(&inputs);
     let outcome = output::emit(&report, envelope.clone(), &args.output)?;
     args.history.record(&report, &envelope)?;
-    if let Some(file) = &args.save_baseline {
-        baseline::write(file, envelope, &Baseline::from_report(&report))?;
-    }
+    args.baselines
+        .save(envelope, || Baseline::from_report(&report))?;
     Ok(outcome)
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 use clap::Args;
 use flakegate_closure::{AnalyseOptions, Baseline, Budget, ClosureReport};
-use flakegate_report::{Envelope, baseline, write};
+use flakegate_report::{Envelope, baseline};
 use flakegate_store::backend::attrs_json;
 use flakegate_store::installable::{self, ResolveOptions};
 use flakegate_store::{Closure, Detail};
@@ -14,7 +14,7 @@ use flakegate_store::{Closure, Detail};
 use super::store_args::BackendArgs;
 
 use crate::exit::Outcome;
-use crate::output::{self, HistoryArgs, OutputArgs};
+use crate::output::{self, BaselineArgs, HistoryArgs, OutputArgs};
 use crate::progress::Progress;
 use crate::render::{Paint, Render};
 use crate::units::{parse_percent, parse_size};
@@ -63,15 +63,11 @@ pub struct ClosureArgs {
     /// Fail when the closure has more than N paths.
     #[arg(long, value_name = "N", help_heading = "Gates")]
     pub max_paths: Option<u64>,
-    /// Compare with a baseline saved by --save-baseline.
-    #[arg(long, value_name = "FILE", help_heading = "Gates")]
-    pub baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub baselines: BaselineArgs,
     /// Fail when the total grew by more than PCT over the baseline (e.g. 5%).
     #[arg(long, value_name = "PCT", value_parser = parse_percent, requires = "baseline", help_heading = "Gates")]
     pub max_growth: Option<f64>,
-    /// Save this closure as a baseline to FILE (written atomically).
-    #[arg(long, value_name = "FILE", help_heading = "Gates")]
-    pub save_baseline: Option<PathBuf>,
 
     /// Build installables that are not realised yet.
     #[arg(long, help_heading = "Store")]
@@ -96,9 +92,6 @@ pub fn run(args: &ClosureArgs) -> anyhow::Result<Outcome> {
     let budget = budget(args)?;
     args.output.check()?;
     args.history.check()?;
-    if let Some(file) = &args.save_baseline {
-        write::check(file)?;
-    }
     let progress = Progress::new(args.in_build);
 
     let (closure, out_dir) = if args.in_build {
@@ -141,11 +134,8 @@ pub fn run(args: &ClosureArgs) -> anyhow::Result<Outcome> {
         output::emit(&report, envelope.clone(), &args.output)?
     };
     args.history.record(&report, &envelope)?;
-    // Only once the report is out: a run that failed to write it must not
-    // have replaced the baseline.
-    if let Some(file) = &args.save_baseline {
-        baseline::write(file, envelope, &Baseline::from_report(&report))?;
-    }
+    args.baselines
+        .save(envelope, || Baseline::from_report(&report))?;
     // The process ends here: freeing every path's strings one by one would
     // add about a tenth to a large closure's run.
     std::mem::forget((closure, report));
@@ -153,15 +143,11 @@ pub fn run(args: &ClosureArgs) -> anyhow::Result<Outcome> {
 }
 
 fn budget(args: &ClosureArgs) -> anyhow::Result<Budget> {
-    let baseline = match &args.baseline {
-        Some(file) => Some(baseline::read::<Baseline>(file)?.body),
-        None => None,
-    };
     Ok(Budget {
         max_size: args.max_size,
         warn_size: args.warn_size,
         max_paths: args.max_paths,
-        baseline,
+        baseline: args.baselines.read::<Baseline>()?,
         max_growth_percent: args.max_growth,
     })
 }
