@@ -76,6 +76,12 @@ pub enum StoreError {
     #[error("store database {file}: {reason}")]
     Database { file: String, reason: String },
 
+    /// SQLite's `SQLITE_READONLY` (and its extended codes `_RECOVERY`,
+    /// `_CANTINIT`) on a read-only connection: the WAL index is being
+    /// rebuilt by a writer and this user cannot write it.
+    #[error("store database {file}: {reason}")]
+    ReadOnlyIndex { file: String, reason: String },
+
     #[error("{file}: {source}")]
     Io {
         file: String,

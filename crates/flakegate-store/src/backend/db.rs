@@ -479,17 +479,19 @@ fn connect(uri: &str, file: &str) -> Result<Connection, StoreError> {
 /// this user cannot write (2 s).
 const INDEX_REBUILD_WAITS: u32 = 100;
 
-/// SQLite's message for `SQLITE_READONLY` and its extended codes
-/// (`_RECOVERY`, `_CANTINIT`): what a read-only reader of a WAL database
-/// meets while a writer rebuilds the WAL index.
+/// What a read-only reader of a WAL database meets while a writer rebuilds
+/// the WAL index (see [`StoreError::ReadOnlyIndex`]).
 fn is_readonly_index(e: &StoreError) -> bool {
-    matches!(e, StoreError::Database { reason, .. } if reason.contains("readonly database"))
+    matches!(e, StoreError::ReadOnlyIndex { .. })
 }
 
+/// SQLite's error, told apart by its code, not its message.
 fn db_error(file: &str, e: &rusqlite::Error) -> StoreError {
-    StoreError::Database {
-        file: file.to_owned(),
-        reason: e.to_string(),
+    let (file, reason) = (file.to_owned(), e.to_string());
+    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) {
+        StoreError::ReadOnlyIndex { file, reason }
+    } else {
+        StoreError::Database { file, reason }
     }
 }
 
@@ -846,5 +848,31 @@ mod tests {
         assert!(unreadable(&denied).starts_with("permission denied"));
         let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
         assert!(unreadable(&missing).starts_with("no such file"));
+    }
+
+    #[test]
+    fn a_readonly_wal_index_is_told_by_its_code() {
+        use rusqlite::ffi;
+        let failure = |code| {
+            db_error(
+                "db.sqlite",
+                &rusqlite::Error::SqliteFailure(ffi::Error::new(code), None),
+            )
+        };
+        for code in [
+            ffi::SQLITE_READONLY,
+            ffi::SQLITE_READONLY_RECOVERY,
+            ffi::SQLITE_READONLY_CANTINIT,
+        ] {
+            let e = failure(code);
+            assert!(is_readonly_index(&e), "{code}: {e}");
+            assert!(
+                e.to_string().starts_with("store database db.sqlite: "),
+                "{e}"
+            );
+        }
+        for code in [ffi::SQLITE_BUSY, ffi::SQLITE_CORRUPT, ffi::SQLITE_CANTOPEN] {
+            assert!(!is_readonly_index(&failure(code)), "{code}");
+        }
     }
 }
