@@ -220,6 +220,20 @@ fn a_bad_line_exits_2_naming_the_file_and_line_and_a_torn_one_is_skipped() {
         err.contains("h.jsonl:2:") && err.contains("flakegate.closure/1"),
         "{err}"
     );
+
+    // Charts asked into a regular file: named, and the file left alone.
+    fs::write(&file, format!("{line}\n")).expect("write");
+    let out = run(&["trend", s(&file), "--svg-dir", s(&file)]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("h.jsonl: not a directory (--svg-dir)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        fs::read_to_string(&file).expect("read"),
+        format!("{line}\n")
+    );
 }
 
 #[test]

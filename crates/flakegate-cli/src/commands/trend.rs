@@ -66,6 +66,9 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<Outcome> {
 }
 
 fn write_pictures(dir: &std::path::Path, report: &TrendReport) -> anyhow::Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        anyhow::bail!("{}: not a directory (--svg-dir)", dir.display());
+    }
     std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
     for s in &report.series {
         let chart = flakegate_trend::chart::svg(s)?;
