@@ -20,7 +20,7 @@ fn usage_errors_are_two_lines_and_exit_2() {
         ),
         (
             &["report"][..],
-            "error: the following required arguments were not provided",
+            "error: the following required arguments were not provided: <FILE>...",
         ),
     ] {
         let out = run(args);

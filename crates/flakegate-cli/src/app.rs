@@ -55,13 +55,17 @@ fn usage(e: &clap::Error) -> anyhow::Result<Outcome> {
         });
     }
     let text = e.render().to_string();
-    let mut parts = Vec::new();
+    // Lines joined by "; ", but a line ending in ':' introduces the next.
+    let mut message = String::new();
     for line in text.lines().map(str::trim) {
         if line.starts_with("Usage:") || line.starts_with("For more information") {
             break;
         }
         if !line.is_empty() {
-            parts.push(line.strip_prefix("error: ").unwrap_or(line));
+            if !message.is_empty() {
+                message.push_str(if message.ends_with(':') { " " } else { "; " });
+            }
+            message.push_str(line.strip_prefix("error: ").unwrap_or(line));
         }
     }
     let command: Vec<String> = std::env::args()
@@ -73,7 +77,7 @@ fn usage(e: &clap::Error) -> anyhow::Result<Outcome> {
         Some(c) if Cli::command().find_subcommand(c).is_some() => format!("flakegate {c} --help"),
         _ => "flakegate --help".to_owned(),
     };
-    eprintln!("error: {}\n(see `{help}`)", parts.join("; "));
+    eprintln!("error: {message}\n(see `{help}`)");
     Ok(Outcome::Usage)
 }
 
