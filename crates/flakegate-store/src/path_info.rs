@@ -197,9 +197,14 @@ impl Closure {
             .zip(keep)
             .filter(|(_, kept)| *kept)
             .map(|(mut p, _)| {
-                for r in &mut p.references {
-                    *r = renumbered[*r as usize];
-                }
+                // Everything a kept member refers to is kept; an index
+                // beyond the closure (a hand-made one) is dropped.
+                p.references = p
+                    .references
+                    .iter()
+                    .filter_map(|&r| renumbered.get(r as usize).copied())
+                    .filter(|&r| r != u32::MAX)
+                    .collect();
                 p
             })
             .collect();
