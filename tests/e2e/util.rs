@@ -2,7 +2,7 @@
 
 #![allow(dead_code)] // each test module uses its own subset
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use flakegate_testkit as kit;
@@ -58,23 +58,46 @@ pub fn normalise(text: &str) -> String {
     text
 }
 
+/// The virtual environment `scripts/setup.sh` installs the PyPI validators
+/// into: `FLAKEGATE_VALIDATORS` when set (scripts/nix-env.sh's chroot has its
+/// own), else `.validators/` at the checkout's root; `None` when it has no
+/// `bin/python` (the validators then come from `python3` and PATH).
+fn validators_venv() -> Option<PathBuf> {
+    let venv = std::env::var_os("FLAKEGATE_VALIDATORS")
+        .map_or_else(|| kit::repo_root().join(".validators"), PathBuf::from);
+    venv.join("bin/python").exists().then_some(venv)
+}
+
 /// Runs the checked-in validator `tests/validate/SCRIPT` (Python, or Node
 /// for `.mjs`) on `files`: exit 0 valid, 1 invalid, 3 a validator package
 /// missing. A missing package fails the test in CI (`CI=true`, which
-/// `.ci/run` sets) and skips the check elsewhere, saying so.
+/// `.ci/run` sets) and skips the check elsewhere, saying so. Python runs
+/// from the validators' venv when there is one, with its `bin/` first on
+/// PATH, as its `activate` would: the scripts find the programs installed
+/// there (zizmor, ntia-checker) by name.
 pub fn validate(script: &str, files: &[&Path]) -> Option<Output> {
-    let interpreter = if script.ends_with(".mjs") {
-        "node"
+    let mut cmd = if script.ends_with(".mjs") {
+        Command::new("node")
+    } else if let Some(venv) = validators_venv() {
+        let bin = venv.join("bin");
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let path =
+            std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(&path)))
+                .expect("the venv's path holds no PATH separator");
+        let mut cmd = Command::new(bin.join("python"));
+        cmd.env("PATH", path).env("VIRTUAL_ENV", &venv);
+        cmd
     } else {
-        "python3"
+        Command::new("python3")
     };
+    let interpreter = cmd.get_program().to_string_lossy().into_owned();
     let missing = |what: String| {
         let msg =
             format!("{script}: a validator is missing (scripts/setup.sh installs them): {what}");
         assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
         eprintln!("SKIPPED validation: {msg}");
     };
-    let out = match Command::new(interpreter)
+    let out = match cmd
         .arg(kit::repo_root().join("tests/validate").join(script))
         .args(files)
         .output()

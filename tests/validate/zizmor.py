@@ -14,7 +14,7 @@ import sys
 
 zizmor = shutil.which("zizmor")
 if zizmor is None:
-    print("zizmor is not installed (pip install zizmor)")
+    print("zizmor is not installed (scripts/setup.sh installs it)")
     sys.exit(3)
 out = subprocess.run(
     [zizmor, "--offline", "--no-progress", "--format", "plain", "--", *sys.argv[1:]],
