@@ -12,6 +12,11 @@ on the Nix 2.8 here; its figures (4.2 s runtime, 3.6 s build time, measured
 through a shim with a newer Nix) are quoted in docs/sbom.md.
 
     python3 benches/sbom.py [--paths 3000] [--drvs 6000] [--rounds 7] [--validate]
+                            [--flakegate BIN] [--baseline BIN]
+
+--flakegate measures that binary instead of a release build of this checkout;
+--baseline adds the build-time rows of another binary (an older commit's
+release build), interleaved with the rest, to compare the two side by side.
 
 --validate also runs tests/validate/sbom.py on the four large documents (slow:
 the schema validators take minutes on thousands of components).
@@ -53,9 +58,11 @@ def main():
     ap.add_argument("--drvs", type=int, default=6000)
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--validate", action="store_true")
+    ap.add_argument("--flakegate", help="the binary to measure (default: a release build)")
+    ap.add_argument("--baseline", help="another binary whose build-time rows are added")
     args = ap.parse_args()
 
-    flakegate = flakegate_binary()
+    flakegate = flakegate_binary(args.flakegate)
     pool = worker()
     t0 = time.perf_counter()
     root = json.loads(out(["nix-instantiate", "--eval", "--read-write-mode", "--json",
@@ -98,6 +105,12 @@ def main():
             nix + ["path-info", "-r", "--json", root],
         f"`nix-store -qR` of the .drv ({args.drvs} drvs, for scale)": ["nix-store", "-qR", drv],
     }
+
+    if args.baseline:
+        for fmt in ("cyclonedx", "spdx"):
+            commands[f"baseline `sbom --buildtime`, {fmt} ({args.drvs} drvs)"] = [
+                args.baseline, "sbom", drv, "--buildtime", "--format", fmt,
+                "-o", os.path.join(tmp, f"baseline.{fmt}.json")]
 
     results = measure({k: (v, (0,)) for k, v in commands.items()}, args.rounds)
 

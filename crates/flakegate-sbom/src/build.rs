@@ -255,8 +255,11 @@ fn finish(
     };
     // Distinct documents, distinct serials: the name hashed is the whole
     // model (graph, metadata, date), so the same input still gives the same
-    // serial.
-    let digest = Sha1::digest(serde_json::to_vec(&bom).unwrap_or_default());
+    // serial. The JSON is streamed into the hash: a 6,000-derivation model
+    // is megabytes that need not be held at once.
+    let mut hasher = Sha1::new();
+    serde_json::to_writer(&mut hasher, &bom).unwrap_or_default();
+    let digest = hasher.finalize();
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     bom.serial = uuid_v5(&format!(
         "https://github.com/flakegate/flakegate/sbom/{}/{hex}",

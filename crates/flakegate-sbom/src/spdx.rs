@@ -2,7 +2,7 @@
 //! (tests/validate). The root is the one package the document `DESCRIBES`;
 //! every dependency edge is a `DEPENDS_ON` relationship.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -285,7 +285,7 @@ fn relationship<'a>(
     mode: Mode,
     from: &'a Component,
     to: &'a str,
-    bom: &'a Bom,
+    by_ref: &HashMap<&str, &'a Component>,
 ) -> (&'a str, &'static str, &'a str) {
     if mode == Mode::Runtime {
         return (&from.bom_ref, "DEPENDS_ON", to);
@@ -293,7 +293,7 @@ fn relationship<'a>(
     if from.sources.iter().any(|s| s.drv_path == to) {
         return (&from.bom_ref, "GENERATED_FROM", to);
     }
-    let target = bom.component(to);
+    let target = by_ref.get(to);
     let is_patch = target.is_some_and(|t| {
         from.patches.iter().any(|p| {
             p.store_path == t.store_path
@@ -361,12 +361,13 @@ pub fn render(bom: &Bom) -> String {
         relationship_type: "DESCRIBES",
         related_spdx_element: root_id.clone(),
     }];
+    let by_ref = bom.by_ref();
     for (from, deps) in &bom.dependencies {
-        let Some(component) = bom.component(from) else {
+        let Some(component) = by_ref.get(from.as_str()) else {
             continue;
         };
         for to in deps {
-            let (a, kind, b) = relationship(bom.mode, component, to, bom);
+            let (a, kind, b) = relationship(bom.mode, component, to, &by_ref);
             relationships.push(Relationship {
                 spdx_element_id: spdx_id(a),
                 relationship_type: kind,
