@@ -75,10 +75,10 @@ impl HistoryArgs {
 #[derive(Debug, Clone, Args)]
 pub struct BaselineArgs {
     /// Compare with a baseline saved by --save-baseline.
-    #[arg(long, value_name = "FILE", help_heading = "Gates")]
+    #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
     /// Save this run as a baseline to FILE (written atomically).
-    #[arg(long, value_name = "FILE", help_heading = "Gates")]
+    #[arg(long, value_name = "FILE")]
     pub save_baseline: Option<PathBuf>,
 }
 

@@ -117,13 +117,9 @@ impl Closure {
     /// ([`Closure::resolve`]).
     #[must_use]
     pub fn new(roots: Vec<String>, paths: Vec<PathInfo>) -> Self {
-        let order = order_by_path(&paths.iter().map(|p| p.path.as_str()).collect::<Vec<_>>());
-        let mut slots: Vec<Option<PathInfo>> = paths.into_iter().map(Some).collect();
-        let mut sorted: Vec<PathInfo> = order
-            .iter()
-            .filter_map(|&i| slots[i].take())
-            .map(PathInfo::normalise)
-            .collect();
+        let mut sorted: Vec<PathInfo> = paths.into_iter().map(PathInfo::normalise).collect();
+        // Stable, so that of two infos for one path the first is kept.
+        sorted.sort_by(|a, b| a.path.cmp(&b.path));
         sorted.dedup_by(|a, b| a.path == b.path);
         let index: HashMap<&str, u32> = sorted
             .iter()

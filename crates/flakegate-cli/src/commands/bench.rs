@@ -78,7 +78,9 @@ pub struct BenchArgs {
         help_heading = "Comparison"
     )]
     pub compare: Option<String>,
-    #[command(flatten)]
+    // The command names the heading: a gate's reference for closure and
+    // build, one side of an A/B comparison for bench.
+    #[command(flatten, next_help_heading = "Comparison")]
     pub baselines: BaselineArgs,
 
     /// Fail (exit 1) when a benchmark's median wall time exceeds DURATION.

@@ -65,7 +65,9 @@ pub struct BuildArgs {
     /// from a cache).
     #[arg(long, value_name = "N", help_heading = "Gates")]
     pub max_built: Option<u64>,
-    #[command(flatten)]
+    // The command names the heading: a gate's reference for closure and
+    // build, one side of an A/B comparison for bench.
+    #[command(flatten, next_help_heading = "Gates")]
     pub baselines: BaselineArgs,
     /// Fail when the wall time grew by more than PCT over the baseline.
     #[arg(long, value_name = "PCT", value_parser = parse_percent, requires = "baseline", help_heading = "Gates")]

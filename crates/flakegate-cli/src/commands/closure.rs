@@ -63,7 +63,9 @@ pub struct ClosureArgs {
     /// Fail when the closure has more than N paths.
     #[arg(long, value_name = "N", help_heading = "Gates")]
     pub max_paths: Option<u64>,
-    #[command(flatten)]
+    // The command names the heading: a gate's reference for closure and
+    // build, one side of an A/B comparison for bench.
+    #[command(flatten, next_help_heading = "Gates")]
     pub baselines: BaselineArgs,
     /// Fail when the total grew by more than PCT over the baseline (e.g. 5%).
     #[arg(long, value_name = "PCT", value_parser = parse_percent, requires = "baseline", help_heading = "Gates")]
