@@ -281,7 +281,7 @@ pub(crate) fn dangling_references(roots: &[String], paths: &[PathInfo]) -> Vec<(
     let mut out = Vec::new();
     for p in paths {
         for r in &p.references {
-            if !known.contains(r.as_str()) && r != &p.path {
+            if !known.contains(r.as_str()) {
                 out.push((p.path.clone(), r.clone()));
             }
         }
