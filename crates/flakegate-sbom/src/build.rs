@@ -38,16 +38,14 @@ pub fn runtime(
     opts: &Options,
 ) -> Result<Bom, SbomError> {
     let root_path = closure.roots.first().cloned().unwrap_or_default();
-    let by_path: HashMap<&str, &Member> =
-        closure.paths.iter().map(|p| (p.path.as_str(), p)).collect();
-    if !by_path.contains_key(root_path.as_str()) {
+    if !closure.contains(&root_path) {
         return Err(SbomError::RootNotInClosure { root: root_path });
     }
     // Which derivation built each path: the one declaring it as an output.
     let mut built_by: HashMap<&str, &DrvFacts> = HashMap::new();
     for facts in drvs.values() {
         for path in facts.outputs.values().flatten() {
-            if by_path.contains_key(path.as_str()) {
+            if closure.contains(path) {
                 built_by.insert(path.as_str(), facts);
             }
         }
@@ -79,13 +77,11 @@ pub fn runtime(
         .keys()
         .map(|k| (k.clone(), BTreeSet::new()))
         .collect();
+    // Every member is in a group, and a member's references are members.
     for info in &closure.paths {
         let from = &ref_of[info.path.as_str()];
         for r in closure.reference_paths(info) {
-            let to = ref_of.get(r).ok_or_else(|| SbomError::Dangling {
-                from: info.path.clone(),
-                to: r.to_owned(),
-            })?;
+            let to = &ref_of[r];
             if to != from {
                 dependencies
                     .entry(from.clone())
@@ -129,7 +125,6 @@ pub fn buildtime(
     }
     let mut components = Vec::with_capacity(drvs.len() + sources.paths.len());
     let mut dependencies: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let source_paths: BTreeSet<&str> = sources.paths.iter().map(|p| p.path.as_str()).collect();
     for facts in drvs.values() {
         let mut c = package(facts, drvs, facts.drv_path.clone());
         c.outputs = facts
@@ -153,7 +148,7 @@ pub fn buildtime(
             deps.insert(input.clone());
         }
         for src in &facts.input_srcs {
-            if !source_paths.contains(src.as_str()) && !drvs.contains_key(src) {
+            if !sources.contains(src) && !drvs.contains_key(src) {
                 return Err(SbomError::Dangling {
                     from: facts.drv_path.clone(),
                     to: src.clone(),
@@ -167,16 +162,11 @@ pub fn buildtime(
             continue;
         }
         components.push(standalone(info)?);
-        let deps = dependencies.entry(info.path.clone()).or_default();
-        for r in sources.reference_paths(info) {
-            if !source_paths.contains(r) && !drvs.contains_key(r) {
-                return Err(SbomError::Dangling {
-                    from: info.path.clone(),
-                    to: r.to_owned(),
-                });
-            }
-            deps.insert(r.to_owned());
-        }
+        // A member's references are members of `sources`: nothing dangles.
+        dependencies
+            .entry(info.path.clone())
+            .or_default()
+            .extend(sources.reference_paths(info).map(str::to_owned));
     }
     let newest = sources
         .paths
@@ -668,6 +658,29 @@ mod tests {
                 &opts()
             )
             .is_err()
+        );
+        // A source the derivation names but the sources' closure lacks.
+        let drv = "/nix/store/dddddddddddddddddddddddddddddddd-x.drv";
+        let facts = DrvFacts {
+            drv_path: drv.to_owned(),
+            name: "x".to_owned(),
+            pname: None,
+            version: None,
+            output_order: Vec::new(),
+            outputs: BTreeMap::new(),
+            fixed: None,
+            urls: Vec::new(),
+            input_drvs: Vec::new(),
+            input_srcs: vec![C.to_owned()],
+            patches: Vec::new(),
+            rev: None,
+        };
+        let drvs = BTreeMap::from([(drv.to_owned(), facts)]);
+        let sources = Closure::new(Vec::new(), vec![info(B, &[])]);
+        let err = buildtime(drv, &drvs, &sources, None, &opts()).expect_err("dangling source");
+        assert!(
+            matches!(&err, SbomError::Dangling { from, to } if from == drv && to == C),
+            "{err}"
         );
     }
 }
